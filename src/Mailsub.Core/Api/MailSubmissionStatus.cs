@@ -1,0 +1,26 @@
+using System.ComponentModel;
+using k8s.Models;
+
+namespace Mailsub.Core.Api;
+
+[Description("Observed state of the submission service.")]
+public sealed class MailSubmissionStatus
+{
+    [Description("The metadata.generation the status describes.")]
+    public long? ObservedGeneration { get; set; }
+
+    [Description("Ready, Reconciling and Stalled (kstatus), and the policy-health conditions ConfigValid, RelayProtected, AuthProtected, TLSReady, UsersReady and Available.")]
+    public List<V1Condition> Conditions { get; set; } = [];
+
+    [Description("Summary of the policy analysis: Healthy, Warning (legacy or risky settings) or Unhealthy (an open relay, or passwords over cleartext).")]
+    public string? Policy { get; set; }
+
+    [Description("Hash of the rendered Postfix configuration the pods serve.")]
+    public string? ConfigHash { get; set; }
+
+    [Description("Secret holding the SASL users, one key per login name.")]
+    public string? UsersSecretName { get; set; }
+
+    [Description("Secret holding the server certificate.")]
+    public string? TlsSecretName { get; set; }
+}

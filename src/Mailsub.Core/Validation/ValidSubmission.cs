@@ -1,0 +1,55 @@
+using Mailsub.Core.Api;
+
+namespace Mailsub.Core.Validation;
+
+/// <summary>
+/// A MailSubmission that passed validation, with every default resolved. Only the validator makes
+/// one, so rendering and builders never see unchecked input.
+/// </summary>
+public sealed class ValidSubmission
+{
+    internal ValidSubmission(MailSubmission resource, string domain, IReadOnlyList<Listener> listeners,
+        IReadOnlyList<string> dnsNames, TlsSource tlsSource)
+    {
+        Resource = resource;
+        Domain = domain;
+        Listeners = listeners;
+        DnsNames = dnsNames;
+        TlsSource = tlsSource;
+    }
+
+    public MailSubmission Resource { get; }
+    public MailSubmissionSpec Spec => Resource.Spec;
+    public string Name => Resource.Metadata.Name;
+    public string Namespace => Resource.Metadata.NamespaceProperty ?? "default";
+
+    /// <summary>mydomain: the spec's, or the hostname without its first label.</summary>
+    public string Domain { get; }
+
+    /// <summary>Enabled listeners only, in port order.</summary>
+    public IReadOnlyList<Listener> Listeners { get; }
+
+    /// <summary>Certificate DNS names: the spec's, or the hostname.</summary>
+    public IReadOnlyList<string> DnsNames { get; }
+
+    public TlsSource TlsSource { get; }
+
+    /// <summary>Whether any user restricts its sender addresses, which turns on sender/login matching for all.</summary>
+    public bool SenderLoginMaps => Spec.Auth.Users.Any(u => u.AllowedSenders.Count > 0);
+}
+
+public enum ListenerKind { Submission, Submissions, Smtp }
+
+/// <summary>An enabled listener with its resolved port.</summary>
+public sealed record Listener(ListenerKind Kind, int Port)
+{
+    /// <summary>The IANA service name, used for Service port names.</summary>
+    public string ServiceName => Kind switch
+    {
+        ListenerKind.Submission => "submission",
+        ListenerKind.Submissions => "submissions",
+        _ => "smtp",
+    };
+}
+
+public enum TlsSource { None, Issuer, Secret }

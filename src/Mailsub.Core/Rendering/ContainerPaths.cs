@@ -8,8 +8,16 @@ namespace Mailsub.Core.Rendering;
 /// </summary>
 public static class ContainerPaths
 {
-    /// <summary>The ConfigMap: main.cf, master.cf and smtpd.conf (cyrus_sasl_config_path).</summary>
+    /// <summary>The ConfigMap: main.cf, master.cf and <see cref="SaslConfigFile"/>.</summary>
     public const string Config = "/etc/mailsub/config";
+
+    /// <summary>
+    /// smtpd.conf, relative to the config directory. Debian's Postfix ignores
+    /// cyrus_sasl_config_path and reads $config_directory/sasl/smtpd.conf; main.cf points
+    /// cyrus_sasl_config_path at the same place, so upstream builds agree. The entrypoint
+    /// copies this subdirectory along with main.cf and master.cf.
+    /// </summary>
+    public const string SaslConfigFile = "sasl/smtpd.conf";
 
     /// <summary>The users Secret: one file per login name holding its password.</summary>
     public const string Users = "/etc/mailsub/users";

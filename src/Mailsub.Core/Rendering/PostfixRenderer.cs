@@ -42,7 +42,9 @@ public static class PostfixRenderer
         context.PushGlobal(model);
         try
         {
-            return template.Render(context);
+            // An empty list renders as "name = "; Postfix ignores the trailing blank, diffs do not.
+            var lines = template.Render(context).Split('\n').Select(line => line.TrimEnd(' '));
+            return string.Join('\n', lines);
         }
         catch (Exception e)
         {

@@ -41,7 +41,6 @@ internal static class TemplateModel
     {
         ["queue"] = ContainerPaths.Queue,
         ["data"] = ContainerPaths.Data,
-        ["config"] = ContainerPaths.Config,
         ["tls_key"] = ContainerPaths.TlsKey,
         ["tls_certificate"] = ContainerPaths.TlsCertificate,
         ["sasl_database"] = ContainerPaths.SaslDatabase,

@@ -120,7 +120,7 @@ public static partial class YamlWriter
                 return node.ToJsonString();
             default:
                 var text = node.GetValue<string>();
-                if (text.Contains('\n') && !text.EndsWith("\n\n") && !text.Any(c => char.IsControl(c) && c != '\n') && !text.StartsWith(' '))
+                if (text.Contains('\n') && !text.EndsWith("\n\n") && !text.Any(c => char.IsControl(c) && c != '\n') && !char.IsWhiteSpace(text[0]))
                     return LiteralBlock(text, indent);
                 return IsPlainSafe(text) ? text : Quote(text);
         }

@@ -13,6 +13,7 @@ public sealed class AuthSpec
     public string LocalDomain { get; set; } = "$myhostname";
 
     [MaxLength(512)]
+    [ListMapKey("name")]
     [Description("SASL users. Each gets its password from a referenced Secret key, or from a Secret the operator generates once and keeps.")]
     public List<UserSpec> Users { get; set; } = [];
 }

@@ -10,6 +10,7 @@ public sealed class MailSubmissionStatus
     public long? ObservedGeneration { get; set; }
 
     [Description("Ready, Reconciling and Stalled (kstatus), and the policy-health conditions ConfigValid, RelayProtected, AuthProtected, TLSReady, UsersReady and Available.")]
+    [ListMapKey("type")]
     public List<V1Condition> Conditions { get; set; } = [];
 
     [Description("Summary of the policy analysis: Healthy, Warning (legacy or risky settings) or Unhealthy (an open relay, or passwords over cleartext).")]

@@ -28,3 +28,13 @@ public sealed class RangeAttribute(long minimum, long maximum) : Attribute
     public long Minimum { get; } = minimum;
     public long Maximum { get; } = maximum;
 }
+
+/// <summary>
+/// The list is a map keyed by this field (x-kubernetes-list-type: map), so server-side apply from
+/// several managers merges entries instead of replacing the list.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class ListMapKeyAttribute(string key) : Attribute
+{
+    public string Key { get; } = key;
+}

@@ -24,17 +24,18 @@ public static partial class NetworkSyntax
         if (!value.Contains('/'))
             return $"\"{value}\" is not a CIDR: give a prefix length, e.g. \"{value}/32\" for one IPv4 host or \"{value}/128\" for one IPv6 host";
         var text = value.StartsWith('[') ? value.Replace("[", "").Replace("]", "") : value;
-        if (!IPNetwork.TryParse(text, out network))
-        {
-            var slash = text.IndexOf('/');
-            if (IPAddress.TryParse(text[..slash], out var address) && int.TryParse(text[(slash + 1)..], out var length) && length >= 0
-                && length <= (address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128))
-            {
-                var canonical = new IPNetwork(Mask(address, length), length);
-                return $"\"{value}\" has host bits set; did you mean \"{canonical}\"?";
-            }
+        var slash = text.IndexOf('/');
+        var host = text[..slash];
+        var prefix = text[(slash + 1)..];
+        // IPAddress also takes "10.1" and "0x7f.1"; Postfix and readers take only dotted quads.
+        var dottedQuad = host.Contains(':') || (host.Count(c => c == '.') == 3 && host.All(c => c == '.' || char.IsAsciiDigit(c)));
+        if (!dottedQuad || !IPAddress.TryParse(host, out var address) || host.Contains('%')
+            || prefix.Length is 0 or > 3 || !prefix.All(char.IsAsciiDigit) || !int.TryParse(prefix, out var length)
+            || length > (address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128))
             return $"\"{value}\" is not an IPv4 or IPv6 CIDR such as 192.0.2.0/24 or 2001:db8::/32";
-        }
+        network = new IPNetwork(Mask(address, length), length);
+        if (!network.BaseAddress.Equals(address))
+            return $"\"{value}\" has host bits set; did you mean \"{network}\"?";
         return null;
     }
 

@@ -1,0 +1,86 @@
+using Mailsub.Core.Api;
+using Mailsub.Core.Serialization;
+using Mailsub.Core.Validation;
+
+namespace Mailsub.Core.Tests.Validation;
+
+public class SubmissionValidatorTests
+{
+    [Theory]
+    [InlineData("seed.yaml")]
+    [InlineData("modern.yaml")]
+    public void Samples_are_valid(string sample)
+    {
+        var result = SubmissionValidator.Validate(Read(sample));
+        Assert.True(result.IsValid, result.ToString());
+    }
+
+    [Fact]
+    public void Minimal_resource_gets_the_documented_defaults()
+    {
+        var valid = Gen.Valid(Gen.Submission("m"));
+
+        Assert.Equal("example.com", valid.Domain);
+        Assert.Equal(["mail.example.com"], valid.DnsNames);
+        Assert.Equal([new Listener(ListenerKind.Submissions, 465), new Listener(ListenerKind.Submission, 587)], valid.Listeners);
+        Assert.Equal(["127.0.0.0/8", "::1/128"], valid.Spec.TrustedNetworks);
+        Assert.Equal(AuthProfile.Modern, valid.Spec.Auth.Profile);
+        Assert.Equal("$myhostname", valid.Spec.Auth.LocalDomain);
+        Assert.Equal(TlsSource.Secret, valid.TlsSource);
+    }
+
+    [Fact]
+    public void A_listener_given_in_part_keeps_its_own_defaults()
+    {
+        var valid = Gen.Valid(Gen.Submission("m", s => s.Listeners.Submission = new ListenerSpec { Port = 2587 },
+            s => s.Listeners.Smtp = new ListenerSpec { Enabled = true }));
+
+        Assert.Contains(new Listener(ListenerKind.Submission, 2587), valid.Listeners);
+        Assert.Contains(new Listener(ListenerKind.Smtp, 25), valid.Listeners);
+    }
+
+    [Fact]
+    public void Two_label_hostname_is_its_own_domain()
+    {
+        Assert.Equal("example.com", Gen.Valid(Gen.Submission("m", s => s.Hostname = "example.com")).Domain);
+    }
+
+    [Fact]
+    public void Plaintext_only_listener_needs_no_certificate()
+    {
+        var valid = Gen.Valid(Gen.Submission("m", s => s.Tls = new TlsSpec { SmtpSecurityLevel = SmtpTlsLevel.None },
+            s => s.Listeners = new ListenersSpec
+            {
+                Submission = new ListenerSpec { Enabled = false },
+                Submissions = new ListenerSpec { Enabled = false },
+                Smtp = new ListenerSpec { Enabled = true },
+            }));
+
+        Assert.Equal(TlsSource.None, valid.TlsSource);
+    }
+
+    [Fact]
+    public void IPv6_and_IPv4_networks_are_accepted()
+    {
+        Gen.Valid(Gen.Submission("m", s => s.TrustedNetworks = ["192.0.2.0/24", "2001:db8::/32", "[::1]/128"]));
+    }
+
+    [Fact]
+    public void Every_error_is_reported_at_once()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.Hostname = "x", s => s.TrustedNetworks = ["nope"]));
+
+        Assert.Equal(["spec.hostname", "spec.trustedNetworks[0]"], result.Errors.Select(e => e.Field));
+    }
+
+    [Fact]
+    public void Errors_quote_control_characters_escaped()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.Hostname = "a\nb"));
+
+        Assert.Contains("a\\u000ab", result.ToString());
+    }
+
+    private static MailSubmission Read(string sample) =>
+        ManifestReader.ReadMailSubmission(File.ReadAllText(Repository.PathOf("samples", sample))).Resource!;
+}

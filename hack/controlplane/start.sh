@@ -80,6 +80,7 @@ cleanup_on_error() {
   return "${rc}"
 }
 trap cleanup_on_error EXIT
+trap 'exit 130' INT TERM
 
 fail_with_log() { # fail_with_log COMPONENT MESSAGE
   local logf="${DIR}/logs/$1.log"
@@ -150,7 +151,7 @@ start_bg() {
     printf ' %q' "$@"
     printf '\n'
   } >>"${DIR}/logs/${name}.log"
-  setsid "${BIN}/${name}" "$@" >>"${DIR}/logs/${name}.log" 2>&1 </dev/null &
+  setsid "${BIN}/${name}" "$@" >>"${DIR}/logs/${name}.log" 2>&1 </dev/null 9>&- &
   local pid=$!
   STARTED+=("${pid}")
   printf '%s\n' "${pid}" >"${DIR}/${name}.pid"

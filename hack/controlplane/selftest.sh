@@ -146,6 +146,28 @@ else
   fail "applied ConfigMap content: $(head -c 400 "${RESP}")"
 fi
 
+# 3b. server-side apply of a Service (1.20: every port needs `protocol`)
+body <<EOF
+apiVersion: v1
+kind: Service
+metadata:
+  name: web
+spec:
+  selector:
+    app: web
+  ports:
+  - name: http
+    port: 80
+    protocol: TCP
+EOF
+api PATCH "/api/v1/namespaces/${NS}/services/web?fieldManager=mailsub-selftest" application/apply-patch+yaml "${DIR}/body"
+expect "server-side apply Service web" 201 || true
+if [[ "$(jq -r .spec.clusterIP "${RESP}")" == 10.0.* ]]; then
+  pass "Service got a ClusterIP in 10.0.0.0/16"
+else
+  fail "Service clusterIP is $(jq -r .spec.clusterIP "${RESP}"), wanted 10.0.x.y"
+fi
+
 # 4. Deployment -> ReplicaSet (kube-controller-manager)
 body <<EOF
 {"apiVersion":"apps/v1","kind":"Deployment","metadata":{"name":"web"},

@@ -49,9 +49,10 @@ public sealed class OpenApiSchemaGenerator(JsonSerializerOptions options)
 
     private JsonObject ObjectSchema(JsonTypeInfo info, Type type, bool withDefaults, int depth)
     {
-        var schema = new JsonObject { ["type"] = "object" };
+        var schema = new JsonObject();
         if (Attribute<DescriptionAttribute>(type) is { } typeDescription)
             schema["description"] = typeDescription.Description;
+        schema["type"] = "object";
         var instance = withDefaults ? info.CreateObject?.Invoke() : null;
         var properties = new JsonObject();
         var required = new JsonArray();
@@ -73,7 +74,9 @@ public sealed class OpenApiSchemaGenerator(JsonSerializerOptions options)
                 ordered[key] = node;
             }
             ApplyConstraints(ordered, provider, required, property.Name);
-            if (instance is not null && property.Get?.Invoke(instance) is { } value && DefaultValue(value, property.PropertyType) is { } defaultValue)
+            // A required field has no default: the author must say it.
+            if (instance is not null && Attribute<RequiredAttribute>(provider) is null
+                && property.Get?.Invoke(instance) is { } value && DefaultValue(value, property.PropertyType) is { } defaultValue)
                 ordered["default"] = defaultValue;
             properties[property.Name] = ordered;
         }
@@ -124,7 +127,7 @@ public sealed class OpenApiSchemaGenerator(JsonSerializerOptions options)
         return Prune(node) ? null : node;
     }
 
-    /// <summary>Drops empty lists and maps from a default; says whether nothing is left.</summary>
+    /// <summary>Drops empty strings, lists and maps from a default; says whether nothing is left.</summary>
     private static bool Prune(JsonNode? node)
     {
         switch (node)
@@ -133,13 +136,15 @@ public sealed class OpenApiSchemaGenerator(JsonSerializerOptions options)
                 return true;
             case JsonArray array:
                 return array.Count == 0;
+            case JsonValue text when text.GetValueKind() == JsonValueKind.String:
+                return text.GetValue<string>().Length == 0;
             case JsonObject obj:
                 foreach (var (key, child) in obj.ToList())
                 {
-                    if (child is JsonArray or JsonObject && Prune(child))
+                    if (Prune(child))
                         obj.Remove(key);
                 }
-                return false;
+                return obj.Count == 0;
             default:
                 return false;
         }

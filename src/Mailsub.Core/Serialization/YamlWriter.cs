@@ -110,18 +110,17 @@ public static partial class YamlWriter
             case JsonArray:
                 return "[]";
         }
-        var element = node.GetValue<JsonElement>();
-        switch (element.ValueKind)
+        switch (node.GetValueKind())
         {
             case JsonValueKind.True:
                 return "true";
             case JsonValueKind.False:
                 return "false";
             case JsonValueKind.Number:
-                return element.GetRawText();
+                return node.ToJsonString();
             default:
-                var text = element.GetString() ?? "";
-                if (text.Contains('\n') && !text.EndsWith("\n\n") && !text.Any(c => char.IsControl(c) && c != '\n') && !text.StartsWith(' '))
+                var text = node.GetValue<string>();
+                if (text.Contains('\n') && !text.EndsWith("\n\n") && !text.Any(c => char.IsControl(c) && c != '\n') && !char.IsWhiteSpace(text[0]))
                     return LiteralBlock(text, indent);
                 return IsPlainSafe(text) ? text : Quote(text);
         }

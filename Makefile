@@ -1,0 +1,27 @@
+# Mailsub. `make test` installs what it needs and runs every test; `make build` puts the
+# NativeAOT executables in bin/.
+SHELL := /bin/bash
+RID := linux-x64
+DOTNET := dotnet
+export DOTNET_CLI_TELEMETRY_OPTOUT := 1
+export DOTNET_NOLOGO := 1
+
+.PHONY: build test deps crds bench clean
+
+build:
+	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
+	@rm -f bin/*.dbg bin/*.pdb
+	@echo "built bin/mailsub"
+
+deps:
+	@hack/deps.sh
+
+test: deps build
+	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
+	hack/test-summary.sh
+
+crds:
+	$(DOTNET) run --project src/Mailsub.Cli -c Release -- crd > crds/mailsub.dev_mailsubmissions.yaml
+
+clean:
+	rm -rf bin src/*/bin src/*/obj tests/*/bin tests/*/obj

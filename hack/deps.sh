@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# Installs the Debian packages the tests and `make run` need: a real Postfix with Cyrus SASL,
+# swaks and openssl. Idempotent; asks apt only for what is missing.
+set -euo pipefail
+
+packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+if [ "$(id -u)" != 0 ]; then
+  echo "error: missing Debian packages: ${missing[*]}. Run as root, or: sudo apt-get install ${missing[*]}" >&2
+  exit 1
+fi
+echo "[deps] installing ${missing[*]} (apt-get; this takes a minute)" >&2
+# "No configuration": the system Postfix stays off; tests run private instances on loopback.
+echo "postfix postfix/main_mailer_type select No configuration" | debconf-set-selections
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq "${missing[@]}" >/dev/null
+echo "[deps] done" >&2

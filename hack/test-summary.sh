@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Runs `dotnet test` on the solution and ends with one plain line, "N passed, N failed", summed
+# over every test project, so a reader (or CI) sees the whole result at the end.
+set -uo pipefail
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+dotnet test Operator.sln -c Release --no-build "$@" 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+passed=$(grep -oE 'Passed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+failed=$(grep -oE 'Failed: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+skipped=$(grep -oE 'Skipped: +[0-9]+' "$log" | awk '{s+=$2} END {print s+0}')
+if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
+  echo "error: dotnet test exited $status without a failed test: a test host crashed or a project did not build (see above)" >&2
+  failed=1
+fi
+echo "${passed} passed, ${failed} failed, ${skipped} skipped"
+exit "$status"

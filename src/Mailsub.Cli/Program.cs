@@ -1,0 +1,6 @@
+using System.CommandLine;
+using Mailsub.Cli;
+
+var root = new RootCommand("Mailsub: authenticated mail submission (Postfix + Cyrus SASL + STARTTLS) as a Kubernetes resource.");
+root.Subcommands.Add(CrdCommand.Create());
+return root.Parse(args).Invoke();

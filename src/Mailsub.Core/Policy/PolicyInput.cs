@@ -1,0 +1,40 @@
+using Mailsub.Core.Validation;
+
+namespace Mailsub.Core.Policy;
+
+/// <summary>
+/// What the rules judge: the effective Postfix configuration, the SASL configuration, and the
+/// facts of the MailSubmission the files cannot show (where the certificate comes from, which
+/// port is meant as which listener).
+/// </summary>
+public sealed class PolicyInput(EffectiveConfig config, SaslConfig sasl, TlsSource tlsSource, IReadOnlyList<Listener> listeners)
+{
+    public EffectiveConfig Config { get; } = config;
+    public SaslConfig Sasl { get; } = sasl;
+    public TlsSource TlsSource { get; } = tlsSource;
+
+    /// <summary>The listeners the spec asks for.</summary>
+    public IReadOnlyList<Listener> Listeners { get; } = listeners;
+
+    /// <summary>Analyses rendered files against the submission they were rendered from.</summary>
+    public static PolicyInput From(ValidSubmission submission, string mainCf, string masterCf, string smtpdConf) =>
+        new(EffectiveConfig.Parse(mainCf, masterCf), SaslConfig.Parse(smtpdConf), submission.TlsSource, submission.Listeners);
+
+    /// <summary>What a listener is meant to be: as the spec says for its port, else by IANA port (587, 465), else plain SMTP.</summary>
+    public ListenerKind KindOf(SmtpdListener listener) =>
+        Listeners.FirstOrDefault(l => l.Port == listener.Port)?.Kind ?? listener.Port switch
+        {
+            587 => ListenerKind.Submission,
+            465 => ListenerKind.Submissions,
+            _ => ListenerKind.Smtp,
+        };
+
+    /// <summary>
+    /// The SASL mechanisms a listener may offer before security options: mech_list for Cyrus, else
+    /// what Cyrus has installed (Known false: the analysis cannot be sure).
+    /// </summary>
+    public (IReadOnlyList<string> Mechanisms, bool Known) MechanismsOf(SmtpdListener listener) =>
+        listener.Parameters.Get("smtpd_sasl_type").Equals("cyrus", StringComparison.OrdinalIgnoreCase) && Sasl.Mechanisms is { } list
+            ? (list, true)
+            : (SaslMechanisms.Installed, false);
+}

@@ -1,0 +1,69 @@
+using Mailsub.Core.Api;
+using Mailsub.Core.Validation;
+
+namespace Mailsub.Core.Policy;
+
+/// <summary>TLS posture, per listener: a certificate wherever TLS is offered, TLS required for submission, current protocols.</summary>
+public static class TlsRules
+{
+    private static readonly string[] CertificateFiles = ["smtpd_tls_cert_file", "smtpd_tls_eccert_file", "smtpd_tls_dcert_file"];
+
+    public static IEnumerable<Finding> NoCertificateSource(PolicyInput input)
+    {
+        var offering = input.Config.Listeners.Where(l => l.Tls != TlsMode.None).Select(l => l.Label).ToList();
+        if (input.TlsSource != TlsSource.None || offering.Count == 0)
+            yield break;
+        yield return Finding.Error(ConditionTypes.TlsReady, FindingCodes.NoCertificateSource, "spec.tls",
+            $"Listener{(offering.Count > 1 ? "s" : "")} {string.Join(", ", offering)} offer TLS but the MailSubmission names no certificate. " +
+            "Set spec.tls.issuerRef (cert-manager issues one) or spec.tls.secretName (an existing kubernetes.io/tls Secret).");
+    }
+
+    public static IEnumerable<Finding> CertificateNotConfigured(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => l.Tls != TlsMode.None && !l.HasCertificate))
+        {
+            yield return Finding.Error(ConditionTypes.TlsReady, FindingCodes.CertificateNotConfigured,
+                listener.Parameters.PathOf("smtpd_tls_chain_files", CertificateFiles),
+                $"TLS is {(listener.RequiresTls ? "required" : "offered")} but no server certificate is configured, so " +
+                $"{(listener.Tls == TlsMode.Wrapper ? "every TLS handshake fails" : "smtpd answers STARTTLS with 454")}. " +
+                "Point smtpd_tls_chain_files at the private key and certificate chain.");
+        }
+    }
+
+    public static IEnumerable<Finding> SubmissionTlsNotRequired(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => input.KindOf(l) == ListenerKind.Submission && !l.RequiresTls))
+        {
+            var level = listener.Parameters.Get("smtpd_tls_security_level");
+            yield return Finding.Error(ConditionTypes.TlsReady, FindingCodes.SubmissionTlsNotRequired, $"{listener.Label}/smtpd_tls_security_level",
+                $"The submission listener on {listener.Label} accepts mail without TLS (smtpd_tls_security_level = {(level.Length > 0 ? level : "empty")}); " +
+                "submission must be encrypted (RFC 8314). Add -o smtpd_tls_security_level=encrypt to its master.cf service.");
+        }
+    }
+
+    public static IEnumerable<Finding> ImplicitTlsMissing(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => input.KindOf(l) == ListenerKind.Submissions && l.Tls != TlsMode.Wrapper))
+        {
+            yield return Finding.Error(ConditionTypes.TlsReady, FindingCodes.ImplicitTlsMissing, $"{listener.Label}/smtpd_tls_wrappermode",
+                $"The submissions listener on {listener.Label} expects clients to start TLS at once (RFC 8314), but smtpd speaks plain SMTP there, " +
+                "so every client fails. Add -o smtpd_tls_wrappermode=yes to its master.cf service.");
+        }
+    }
+
+    /// <summary>Mandatory TLS (encrypt, wrappermode) reads smtpd_tls_mandatory_protocols; opportunistic TLS smtpd_tls_protocols.</summary>
+    public static IEnumerable<Finding> WeakTlsProtocols(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => l.Tls != TlsMode.None))
+        {
+            var name = listener.RequiresTls ? "smtpd_tls_mandatory_protocols" : "smtpd_tls_protocols";
+            var value = listener.Parameters.Get(name);
+            if (TlsProtocols.Lowest(value) is not { } lowest || lowest >= TlsProtocols.Tls12)
+                continue;
+            yield return Finding.Warning(ConditionTypes.TlsReady, FindingCodes.WeakTlsProtocols,
+                listener.Parameters.PathOf(name),
+                $"{name} = {(value.Length > 0 ? value : "(empty)")} allows {TlsProtocols.Ordered[lowest]}; protocols before TLSv1.2 are deprecated (RFC 8996). " +
+                $"Set {name} = >=TLSv1.2 (spec.tls.minProtocol).");
+        }
+    }
+}

@@ -1,0 +1,143 @@
+using k8s.Models;
+using Mailsub.Core.Api;
+using Mailsub.Core.Policy;
+using Mailsub.Core.Validation;
+
+namespace Mailsub.Core.Tests.Policy;
+
+public class PolicyChainTests
+{
+    private static string Read(string fixture, string file) => File.ReadAllText(Repository.PathOf("tests", "Mailsub.Core.Tests", "Policy", "Fixtures", fixture, file));
+
+    private static PolicyReport Analyse(string fixture, TlsSource tlsSource, params Listener[] listeners)
+    {
+        var input = new PolicyInput(EffectiveConfig.Parse(Read(fixture, "main.cf"), Read(fixture, "master.cf")), SaslConfig.Parse(Read(fixture, "smtpd.conf")), tlsSource, listeners);
+        return PolicyChain.Standard.Evaluate(input);
+    }
+
+    [Fact]
+    public void An_input_from_a_valid_submission_takes_its_certificate_source_and_listener_kinds()
+    {
+        var resource = new MailSubmission
+        {
+            Metadata = new V1ObjectMeta { Name = "modern", NamespaceProperty = "mail" },
+            Spec = new MailSubmissionSpec { Hostname = "mail.example.com", Tls = new TlsSpec { SecretName = "mail-tls" } },
+        };
+        var submission = SubmissionValidator.Validate(resource).Valid!;
+
+        var input = PolicyInput.From(submission, Read("modern", "main.cf"), Read("modern", "master.cf"), Read("modern", "smtpd.conf"));
+
+        Assert.Equal(TlsSource.Secret, input.TlsSource);
+        Assert.Equal([ListenerKind.Submissions, ListenerKind.Submission], input.Config.Listeners.Select(input.KindOf));
+        Assert.Equal(PolicySummary.Healthy, PolicyChain.Standard.Evaluate(input).Summary);
+    }
+
+    [Fact]
+    public void The_healthy_baseline_has_no_findings()
+    {
+        var report = Config.Healthy.Report();
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(PolicySummary.Healthy, report.Summary);
+        Assert.Equal(
+            [
+                (ConditionTypes.RelayProtected, "True", "RelayRestricted"),
+                (ConditionTypes.AuthProtected, "True", "NoCleartextPasswords"),
+                (ConditionTypes.TlsReady, "True", "TlsConfigured"),
+                (ConditionTypes.ConfigValid, "True", "ConfigValid"),
+            ],
+            report.Conditions.Select(c => (c.Type, c.Status, c.Reason)));
+    }
+
+    [Fact]
+    public void The_modern_fixture_is_healthy()
+    {
+        var report = Analyse("modern", TlsSource.Issuer, new Listener(ListenerKind.Submissions, 465), new Listener(ListenerKind.Submission, 587));
+
+        Assert.Empty(report.Findings);
+        Assert.Equal(PolicySummary.Healthy, report.Summary);
+    }
+
+    [Fact]
+    public void The_seed_fixture_warns_only_about_its_legacy_mechanisms()
+    {
+        var report = Analyse("seed", TlsSource.Secret, new Listener(ListenerKind.Smtp, 25), new Listener(ListenerKind.Submission, 587));
+
+        Assert.Equal([FindingCodes.LegacyAuthMechanism], report.Findings.Select(f => f.Code));
+        Assert.Equal(PolicySummary.Warning, report.Summary);
+        Assert.Equal(("True", "RelayRestricted"), (report.Condition(ConditionTypes.RelayProtected).Status, report.Condition(ConditionTypes.RelayProtected).Reason));
+        var auth = report.Condition(ConditionTypes.AuthProtected);
+        Assert.Equal(("True", FindingCodes.LegacyAuthMechanism), (auth.Status, auth.Reason));
+        Assert.Contains("CRAM-MD5 and DIGEST-MD5", auth.Message);
+    }
+
+    [Fact]
+    public void The_tutorial_as_written_keeps_its_policy_but_not_its_spellings()
+    {
+        var report = Analyse("tutorial", TlsSource.Secret, new Listener(ListenerKind.Smtp, 25));
+
+        Assert.Equal(
+            [
+                (FindingCodes.RelayControlInRecipientRestrictions, "smtpd_relay_restrictions"),
+                (FindingCodes.LegacyAuthMechanism, "smtpd.conf/mech_list"),
+                (FindingCodes.WeakTlsProtocols, "smtpd_tls_protocols"),
+                (FindingCodes.DeprecatedParameter, "smtpd_use_tls"),
+                (FindingCodes.DeprecatedParameter, "smtpd_tls_cert_file"),
+                (FindingCodes.DeprecatedParameter, "smtpd_tls_key_file"),
+                (FindingCodes.RenamedRestriction, "smtpd_recipient_restrictions"),
+            ],
+            report.Findings.Select(f => (f.Code, f.Parameter)));
+        Assert.Equal(PolicySummary.Warning, report.Summary);
+        Assert.All(report.Conditions, c => Assert.Equal("True", c.Status));
+    }
+
+    [Fact]
+    public void An_open_relay_makes_the_service_unhealthy()
+    {
+        var report = Config.Main("smtpd_relay_restrictions = permit, reject_unauth_destination").Report();
+
+        Assert.Equal(PolicySummary.Unhealthy, report.Summary);
+        var relay = report.Condition(ConditionTypes.RelayProtected);
+        Assert.Equal(("False", FindingCodes.OpenRelay), (relay.Status, relay.Reason));
+        Assert.Contains("reject_unauth_destination", relay.Message);
+    }
+
+    [Fact]
+    public void An_error_decides_its_condition_over_an_earlier_warning()
+    {
+        var report = Config.Main("mynetworks = 10.0.0.0/8", "smtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination").Report();
+
+        var relay = report.Condition(ConditionTypes.RelayProtected);
+        Assert.Equal(("False", FindingCodes.OpenRelay), (relay.Status, relay.Reason));
+        Assert.EndsWith("(and 1 more RelayProtected finding)", relay.Message);
+    }
+
+    [Fact]
+    public void Info_findings_change_neither_conditions_nor_the_summary()
+    {
+        var report = Config.Main("smtpd_relay_restrictions = permit_sasl_authenticated, check_client_access hash:/etc/postfix/clients, reject_unauth_destination").Report();
+
+        Assert.Equal([FindingCodes.RelayDependsOnLookup], report.Findings.Select(f => f.Code));
+        Assert.Equal(PolicySummary.Healthy, report.Summary);
+        Assert.Equal("RelayRestricted", report.Condition(ConditionTypes.RelayProtected).Reason);
+    }
+
+    [Fact]
+    public void Listeners_that_inherit_one_main_cf_value_share_a_finding()
+    {
+        var report = Config.Main("smtpd_tls_mandatory_protocols = >=TLSv1").Report();
+
+        Assert.Single(report.Findings);
+    }
+
+    [Fact]
+    public void Findings_keep_chain_order()
+    {
+        var report = Config.Main("smtpd_use_tls = yes", "mynetworks = 0.0.0.0/0").Tls(TlsSource.None).Report();
+
+        Assert.Equal([FindingCodes.TrustedNetworksOpen, FindingCodes.NoCertificateSource, FindingCodes.DeprecatedParameter], report.Findings.Select(f => f.Code));
+        Assert.Equal(PolicySummary.Unhealthy, report.Summary);
+        Assert.Equal(["False", "True", "False", "True"], report.Conditions.Select(c => c.Status));
+        Assert.Equal(FindingCodes.DeprecatedParameter, report.Condition(ConditionTypes.ConfigValid).Reason);
+    }
+}

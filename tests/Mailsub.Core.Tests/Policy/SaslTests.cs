@@ -1,0 +1,53 @@
+using Mailsub.Core.Policy;
+
+namespace Mailsub.Core.Tests.Policy;
+
+public class SaslConfigTests
+{
+    [Fact]
+    public void Reads_options_and_the_mechanism_list()
+    {
+        var sasl = SaslConfig.Parse("# Cyrus SASL for smtpd\npwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: cram-md5   DIGEST-MD5\n");
+
+        Assert.Equal("auxprop", sasl.Options["pwcheck_method"]);
+        Assert.Equal(["CRAM-MD5", "DIGEST-MD5"], sasl.Mechanisms);
+    }
+
+    [Fact]
+    public void Without_mech_list_the_mechanisms_are_unknown()
+    {
+        Assert.Null(SaslConfig.Parse("pwcheck_method: saslauthd\n").Mechanisms);
+        Assert.Null(SaslConfig.Empty.Mechanisms);
+    }
+}
+
+public class SaslMechanismsTests
+{
+    [Theory]
+    [InlineData("noanonymous, noplaintext", "CRAM-MD5 DIGEST-MD5 SCRAM-SHA-256")]
+    [InlineData("noanonymous", "PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM-SHA-256")]
+    [InlineData("", "ANONYMOUS PLAIN LOGIN CRAM-MD5 DIGEST-MD5 SCRAM-SHA-256")]
+    [InlineData("noactive", "SCRAM-SHA-256")]
+    [InlineData("mutual_auth", "DIGEST-MD5 SCRAM-SHA-256")]
+    public void Security_options_remove_the_mechanisms_lacking_a_property(string options, string expected)
+    {
+        var all = new[] { "ANONYMOUS", "PLAIN", "LOGIN", "CRAM-MD5", "DIGEST-MD5", "SCRAM-SHA-256" };
+
+        Assert.Equal(expected.Split(' '), SaslMechanisms.Offered(all, PostfixList.Split(options)));
+    }
+
+    [Fact]
+    public void Unmodelled_mechanisms_are_assumed_to_pass()
+    {
+        Assert.Equal(["GSSAPI"], SaslMechanisms.Offered(["GSSAPI"], ["noplaintext", "noactive", "nodictionary"]));
+    }
+
+    [Theory]
+    [InlineData("PLAIN", true)]
+    [InlineData("LOGIN", true)]
+    [InlineData("CRAM-MD5", false)]
+    [InlineData("ANONYMOUS", false)]
+    [InlineData("GSSAPI", false)]
+    public void Knows_which_mechanisms_send_the_password(string mechanism, bool plaintext) =>
+        Assert.Equal(plaintext, SaslMechanisms.IsPlaintext(mechanism));
+}

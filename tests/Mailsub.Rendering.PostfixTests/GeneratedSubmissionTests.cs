@@ -28,6 +28,8 @@ public class GeneratedSubmissionTests
         }
 
         Assert.True(failures.Count == 0, string.Join("\n", failures));
-        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(30), $"{Count} postconf runs took {clock.Elapsed.TotalSeconds:F1}s");
+        // About 5 s on an idle machine. The bound is loose for busy CI, but still catches
+        // postconf sleeping on freshly written files (see ConfigTree), which takes minutes.
+        Assert.True(clock.Elapsed < TimeSpan.FromSeconds(60), $"{Count} postconf runs took {clock.Elapsed.TotalSeconds:F1}s");
     }
 }

@@ -31,7 +31,7 @@ public static class ContainerPaths
     /// <summary>The emptyDir that holds the queue, Postfix's data and sasldb.</summary>
     public const string State = "/var/lib/mailsub";
 
-    /// <summary>The emptyDir for /tmp, which tools such as saslpasswd2 expect to be writable.</summary>
+    /// <summary>An emptyDir for /tmp: the root filesystem is read-only, and the entrypoint's tools may need scratch space.</summary>
     public const string Temp = "/tmp";
 
     public const string Queue = State + "/queue";
@@ -40,8 +40,8 @@ public static class ContainerPaths
 
     /// <summary>
     /// smtp_sasl_password_maps (texthash): the entrypoint writes `[host]:port username:password`
-    /// here from the files in <see cref="Relay"/>, readable by root only; smtp(8) opens it
-    /// before it drops privileges.
+    /// here from the files in <see cref="Relay"/>, mode 0600 root, as SASL_README does with its
+    /// password file; smtp(8) opens its tables before it drops root privileges.
     /// </summary>
     public const string RelayCredentials = State + "/relay-credentials";
 

@@ -7,8 +7,9 @@ namespace Mailsub.Core.Rendering;
 
 /// <summary>
 /// The values the templates see, built by hand as ScriptObjects: Scriban's reflection import
-/// renders nothing under NativeAOT. Every value is a preformatted string, so no number or
-/// boolean formatting (or culture) happens inside a template, and every list is in a fixed order.
+/// renders nothing under NativeAOT. Every value is a preformatted string or a flag the templates
+/// only test, so no number formatting (or culture) happens inside a template, and every list is
+/// in a fixed order.
 /// </summary>
 internal static class TemplateModel
 {

@@ -27,9 +27,10 @@ public class RenderedSamplePolicyTests
     }
 
     [Fact]
-    public void An_open_relay_in_the_spec_is_unhealthy()
+    public void An_open_relay_on_port_25_is_unhealthy()
     {
-        var valid = Gen.Valid(Gen.Submission("m", s => s.Restrictions.Relay = ["permit"], s => s.Restrictions.Recipient = ["permit"]));
+        var valid = Gen.Valid(Gen.Submission("m", s => s.Restrictions.Relay = ["permit", "reject_unauth_destination"], s => s.Restrictions.Recipient = ["permit"],
+            s => s.Listeners.Smtp = new ListenerSpec { Enabled = true }));
         var rendered = PostfixRenderer.Render(valid);
 
         var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));

@@ -11,9 +11,9 @@ namespace Mailsub.Core.Rendering;
 /// </summary>
 public static class PostfixRenderer
 {
-    private static readonly Template MainCf = Load("main.cf.sbn");
-    private static readonly Template MasterCf = Load("master.cf.sbn");
-    private static readonly Template SmtpdConf = Load("smtpd.conf.sbn");
+    internal static readonly Template MainCf = Load("main.cf.sbn");
+    internal static readonly Template MasterCf = Load("master.cf.sbn");
+    internal static readonly Template SmtpdConf = Load("smtpd.conf.sbn");
 
     public static RenderedConfig Render(ValidSubmission valid)
     {
@@ -24,7 +24,7 @@ public static class PostfixRenderer
             Render(SmtpdConf, model));
     }
 
-    private static string Render(Template template, ScriptObject model)
+    internal static string Render(Template template, ScriptObject model)
     {
         // No builtin functions (an empty builtin object): the templates only place preformatted
         // values, and nothing culture- or reflection-dependent can creep in. Unknown names throw.
@@ -52,7 +52,7 @@ public static class PostfixRenderer
         }
     }
 
-    private static Template Load(string name)
+    internal static Template Load(string name)
     {
         var resource = $"Mailsub.Core.Templates.{name}";
         using var stream = typeof(PostfixRenderer).Assembly.GetManifestResourceStream(resource)

@@ -18,7 +18,7 @@ public class ChildObjectsTests
 
         var objects = ChildObjects.Build(valid, BuildGen.Rendered(valid), BuildGen.Passwords(valid), BuildGen.Options());
 
-        Golden.Check(YamlWriter.WriteAll(objects.Select(ToJson)), "tests", "Mailsub.Core.Tests", "Builders", "testdata", $"{sample}.yaml.golden");
+        Golden.Check(ObjectJson.ToYaml(objects), "tests", "Mailsub.Core.Tests", "Builders", "testdata", $"{sample}.yaml.golden");
     }
 
     [Fact]
@@ -53,14 +53,10 @@ public class ChildObjectsTests
     {
         foreach (var valid in RandomSubmissions.Generate(seed: 12, count: 30))
         {
-            string Manifests() => YamlWriter.WriteAll(ChildObjects.Build(valid, BuildGen.Rendered(valid), BuildGen.Passwords(valid), BuildGen.Options()).Select(ToJson));
+            string Manifests() => ObjectJson.ToYaml(ChildObjects.Build(valid, BuildGen.Rendered(valid), BuildGen.Passwords(valid), BuildGen.Options()));
             Assert.Equal(Manifests(), Manifests());
         }
     }
 
     private static IEnumerable<string> Names(IEnumerable<IKubernetesObject<V1ObjectMeta>> objects) => objects.Select(o => $"{o.Kind}/{o.Metadata.Name}");
-
-    private static JsonNode? ToJson(IKubernetesObject<V1ObjectMeta> child) => child is Certificate certificate
-        ? JsonSerializer.SerializeToNode(certificate, CertManagerJsonContext.Default.Certificate)
-        : JsonNode.Parse(KubernetesJson.Serialize(child));
 }

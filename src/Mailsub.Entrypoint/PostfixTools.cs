@@ -1,0 +1,35 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>Absolute paths of the programs the entrypoint runs.</summary>
+internal sealed record PostfixTools(
+    string Postfix, string Postconf, string Postqueue, string SaslPasswd2, string Script, string Chgrp)
+{
+    // Debian puts Postfix and saslpasswd2 in /usr/sbin, which a non-login PATH may lack.
+    private static readonly string[] FallbackDirs = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
+
+    /// <summary>The tools, or the names of those that could not be found.</summary>
+    public static (PostfixTools? Tools, IReadOnlyList<string> Missing) Find()
+    {
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(FallbackDirs)
+            .ToArray();
+        var missing = new List<string>();
+        string Locate(string name)
+        {
+            foreach (string dir in dirs)
+            {
+                string candidate = Path.Combine(dir, name);
+                if (File.Exists(candidate))
+                    return candidate;
+            }
+            missing.Add(name);
+            return name;
+        }
+
+        var tools = new PostfixTools(
+            Locate("postfix"), Locate("postconf"), Locate("postqueue"),
+            Locate("saslpasswd2"), Locate("script"), Locate("chgrp"));
+        return missing.Count == 0 ? (tools, missing) : (null, missing);
+    }
+}

@@ -4,7 +4,7 @@ namespace Mailsub.Entrypoint;
 
 /// <summary>rename(2), for replacing a symlink to a directory: File.Move refuses a source
 /// that resolves to a directory, and Directory.Move refuses an existing destination.</summary>
-internal static partial class AtomicRename
+public static partial class AtomicRename
 {
     public static void Replace(string source, string destination)
     {

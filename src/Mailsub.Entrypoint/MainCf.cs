@@ -18,11 +18,10 @@ public static class MainCf
         bool dropping = false;
         foreach (string line in Lines(text))
         {
+            // Comments describe what follows as often as what precedes, so they all stay.
             if (IsBlankOrComment(line))
             {
-                // A comment between a dropped line and its continuation belongs to nobody.
-                if (!dropping)
-                    output.Append(line).Append('\n');
+                output.Append(line).Append('\n');
                 continue;
             }
             if (!char.IsWhiteSpace(line[0]))

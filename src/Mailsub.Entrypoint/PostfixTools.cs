@@ -4,6 +4,10 @@ namespace Mailsub.Entrypoint;
 internal sealed record PostfixTools(
     string Postfix, string Postconf, string Postqueue, string SaslPasswd2, string Script, string Chgrp)
 {
+    /// <summary>Every program the entrypoint runs; the image must provide each.</summary>
+    public static readonly IReadOnlyList<string> Programs =
+        ["postfix", "postconf", "postqueue", "saslpasswd2", "script", "chgrp"];
+
     // Debian puts Postfix and saslpasswd2 in /usr/sbin, which a non-login PATH may lack.
     private static readonly string[] FallbackDirs = ["/usr/sbin", "/usr/bin", "/sbin", "/bin"];
 
@@ -27,9 +31,10 @@ internal sealed record PostfixTools(
             return name;
         }
 
+        var found = Programs.ToDictionary(name => name, Locate);
         var tools = new PostfixTools(
-            Locate("postfix"), Locate("postconf"), Locate("postqueue"),
-            Locate("saslpasswd2"), Locate("script"), Locate("chgrp"));
+            found["postfix"], found["postconf"], found["postqueue"],
+            found["saslpasswd2"], found["script"], found["chgrp"]);
         return missing.Count == 0 ? (tools, missing) : (null, missing);
     }
 }

@@ -23,8 +23,11 @@ internal sealed class PostfixCommands(PostfixTools tools)
         var problems = PostfixDiagnostics.Problems(postconf.StandardError);
         if (postconf.ExitCode != 0 && problems.Count == 0)
             problems = [$"postconf -n exited with status {postconf.ExitCode}: {postconf.Output.Trim()}"];
+        // A config postconf rejects fails "postfix status" too, only seconds later.
+        if (problems.Count > 0)
+            return problems;
         // status exits 1 while master is still starting; only what it printed counts.
-        return [.. problems, .. await OnTerminalAsync(configDir, "status", statusMatters: false)];
+        return await OnTerminalAsync(configDir, "status", statusMatters: false);
     }
 
     /// <summary>Runs a postfix subcommand and returns every warning and error it printed.</summary>

@@ -84,6 +84,11 @@ internal sealed class Supervisor
             attempted = current.Fingerprint;
 
             var plan = ApplyPlan.Between(appliedInputs, current);
+            if (plan.IsEmpty)
+            {
+                Report.Info("the mounted files are back to what Postfix runs; nothing to change");
+                continue;
+            }
             var took = Stopwatch.StartNew();
             problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
             if (problems.Count > 0)

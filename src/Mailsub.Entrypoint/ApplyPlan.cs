@@ -2,7 +2,7 @@ namespace Mailsub.Entrypoint;
 
 /// <summary>What to redo when the inputs change.</summary>
 /// <param name="RebuildConfig">Build, validate and install a new config generation.</param>
-/// <param name="RebuildSaslDb">Rebuild the user database.</param>
+/// <param name="RebuildSaslDb">Rebuild the user database for changed users.</param>
 /// <param name="Reload">Tell Postfix to re-read its config and restart idle daemons.</param>
 public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Reload)
 {
@@ -20,8 +20,9 @@ public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Relo
             // The TLS directory decides smtpd_tls_CAfile and must be checked before Postfix
             // is pointed at it again.
             RebuildConfig: config || tls,
-            // The config decides the realms every user needs an entry in.
-            RebuildSaslDb: users || config,
+            // A config change can change the realms too; the installer sees that once it has
+            // asked postconf, and rebuilds then.
+            RebuildSaslDb: users,
             // smtpd reads its certificate when it starts, so rotation means new daemons.
             // Cyrus opens sasldb on every lookup, so users alone need no reload.
             Reload: config || tls);

@@ -39,7 +39,7 @@ internal sealed class RuntimeInstaller(
                 realms = SaslRealms.For(values[0], values[1], values[2]);
             }
 
-            if (plan.RebuildSaslDb)
+            if (plan.RebuildSaslDb || !realms.SequenceEqual(_realms))
             {
                 var (users, userProblems) = SaslUsers.From(inputs.Users);
                 if (userProblems.Count > 0)

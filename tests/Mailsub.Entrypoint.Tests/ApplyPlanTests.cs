@@ -16,9 +16,9 @@ public class ApplyPlanTests
     }
 
     [Fact]
-    public void A_config_change_rebuilds_everything_and_reloads()
+    public void A_config_change_rebuilds_the_config_and_reloads()
     {
-        Assert.Equal(new ApplyPlan(true, true, true), ApplyPlan.Between(Applied, Applied with { Config = Dir("x") }));
+        Assert.Equal(new ApplyPlan(true, false, true), ApplyPlan.Between(Applied, Applied with { Config = Dir("x") }));
     }
 
     [Fact]

@@ -45,10 +45,14 @@ public sealed class ReloadTests(ITestOutputHelper output)
             }
         }, TimeSpan.FromSeconds(15), clock);
         output.WriteLine($"message_size_limit live after {live?.TotalSeconds:0.00} s");
+        output.WriteLine(postfix.Errors.Text);
 
         Assert.True(live is not null, $"the new size was never advertised\n{postfix.Describe()}");
         Assert.True(live < TimeSpan.FromSeconds(2), $"the change took {live?.TotalSeconds:0.00} s\n{postfix.Describe()}");
         Assert.Empty(failures);
+        // No daemon of the old generation answers new connections any more.
+        for (int i = 0; i < 5; i++)
+            Assert.Equal(20480000u, await AdvertisedSizeAsync(postfix));
 
         // The session opened before the reload still delivers.
         string subject = $"across the reload {Guid.NewGuid()}";

@@ -2,6 +2,9 @@ using System.Text;
 
 namespace Mailsub.Entrypoint;
 
+/// <summary>One master.cf service as far as the entrypoint needs it.</summary>
+public sealed record MasterService(string Name, string Command, IReadOnlyDictionary<string, string>? Overrides);
+
 /// <summary>Reads and edits master.cf text.</summary>
 public static class MasterCf
 {
@@ -19,6 +22,42 @@ public static class MasterCf
             fields.Length > 1 && fields[1] == "inet" && names.TryGetValue(fields[0], out string? renamed)
                 ? renamed + entry[fields[0].Length..]
                 : entry);
+
+    /// <summary>The inet services with their command and "-o name=value" overrides. Overrides
+    /// is null for a service whose options use a form this reader does not take apart
+    /// ("-o { name = value }").</summary>
+    public static IReadOnlyList<MasterService> InetServices(string text)
+    {
+        var services = new List<MasterService>();
+        Rewrite(text, (fields, entry) =>
+        {
+            if (fields.Length > 7 && fields[1] == "inet")
+            {
+                string[] words = entry.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)
+                    .Where(w => !w.StartsWith('#'))
+                    .ToArray();
+                services.Add(new MasterService(fields[0], fields[7], Overrides(words[8..])));
+            }
+            return entry;
+        });
+        return services;
+    }
+
+    private static IReadOnlyDictionary<string, string>? Overrides(string[] arguments)
+    {
+        var overrides = new Dictionary<string, string>(StringComparer.Ordinal);
+        for (int i = 0; i < arguments.Length; i++)
+        {
+            if (arguments[i] != "-o")
+                continue;
+            string option = i + 1 < arguments.Length ? arguments[++i] : "";
+            int equals = option.IndexOf('=');
+            if (equals <= 0)
+                return null;
+            overrides[option[..equals]] = option[(equals + 1)..];
+        }
+        return overrides;
+    }
 
     /// <summary>The service names (ports or host:port) of the inet services.</summary>
     public static IReadOnlyList<string> InetServiceNames(string text)

@@ -54,11 +54,13 @@ internal sealed class PostfixCommands(PostfixTools tools)
             : problems;
     }
 
-    /// <summary>The expanded values of main.cf parameters, in the order asked.</summary>
+    /// <summary>The values of main.cf parameters (defaults included), in the order asked;
+    /// with <paramref name="expand"/>, with $name references replaced.</summary>
     public async Task<(IReadOnlyList<string> Values, IReadOnlyList<string> Problems)> ValuesAsync(
-        string configDir, params string[] names)
+        string configDir, bool expand, params string[] names)
     {
-        var result = await ToolRunner.RunAsync(tools.Postconf, ["-x", "-h", "-c", configDir, .. names], Quick);
+        string[] flags = expand ? ["-x", "-h"] : ["-h"];
+        var result = await ToolRunner.RunAsync(tools.Postconf, [.. flags, "-c", configDir, .. names], Quick);
         var problems = PostfixDiagnostics.Problems(result.StandardError);
         var values = MainCf.Lines(result.StandardOutput).Select(v => v.Trim()).ToArray();
         if (result.ExitCode != 0 || values.Length != names.Length)

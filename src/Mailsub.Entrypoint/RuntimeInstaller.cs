@@ -29,8 +29,14 @@ internal sealed class RuntimeInstaller(
 
                 generation = store.Write(config);
                 var (values, valueProblems) = await postfix.ValuesAsync(
-                    generation, "smtpd_sasl_local_domain", "mydomain", "myhostname");
+                    generation, expand: true, "smtpd_sasl_local_domain", "mydomain", "myhostname");
                 problems.AddRange(valueProblems);
+                var (saslValues, saslProblems) = await postfix.ValuesAsync(
+                    generation, expand: false, SaslMechanismGuard.Parameters);
+                problems.AddRange(saslProblems);
+                if (saslProblems.Count == 0)
+                    problems.AddRange(SaslMechanismGuard.Problems(config.SmtpdConf, config.MasterCf,
+                        SaslMechanismGuard.Parameters.Zip(saslValues).ToDictionary(p => p.First, p => p.Second)));
                 problems.AddRange(postfixRunning
                     ? await postfix.QuickCheckAsync(generation)
                     : await postfix.CheckAsync(generation));

@@ -21,6 +21,21 @@ public class MasterCfTests
     }
 
     [Fact]
+    public void Inet_services_come_with_their_command_and_overrides()
+    {
+        var services = MasterCf.InetServices(Text + "2525 inet n - n - - smtpd -o { smtpd_banner = a b }\n");
+
+        Assert.Equal(3, services.Count);
+        Assert.Equal(("587", "smtpd"), (services[0].Name, services[0].Command));
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["smtpd_tls_security_level"] = "encrypt",
+            ["smtpd_sasl_auth_enable"] = "yes",
+        }, services[0].Overrides);
+        Assert.Null(services[2].Overrides);
+    }
+
+    [Fact]
     public void Without_inet_services_drops_their_option_lines_too()
     {
         Assert.Equal(

@@ -115,13 +115,16 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>The config file as last given, before ports and relayhost were rewritten.</summary>
     public string RenderedConfig(string name) => _rendered[name];
 
-    /// <summary>Replaces one rendered config file (main.cf, master.cf, smtpd.conf) in the
-    /// mounted ConfigMap, with this instance's ports and relayhost applied.</summary>
-    public void WriteConfig(string name, string renderedText)
+    /// <summary>Replaces rendered config files (main.cf, master.cf, smtpd.conf) in the mounted
+    /// ConfigMap in one update, with this instance's ports and relayhost applied.</summary>
+    public void WriteConfig(params (string Name, string RenderedText)[] files)
     {
-        _rendered[name] = renderedText;
+        foreach (var (name, text) in files)
+            _rendered[name] = text;
         WriteConfig();
     }
+
+    public void WriteConfig(string name, string renderedText) => WriteConfig((name, renderedText));
 
     /// <summary>Sets main.cf parameters on top of the current rendered main.cf.</summary>
     public void SetMainCfParameters(params (string Name, string Value)[] parameters) =>

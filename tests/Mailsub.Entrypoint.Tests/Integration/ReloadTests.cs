@@ -83,6 +83,21 @@ public sealed class ReloadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_config_that_leaves_no_SASL_mechanism_after_TLS_is_rejected()
+    {
+        await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
+
+        postfix.WriteConfig(
+            ("main.cf", MainCf.WithParameters(postfix.RenderedConfig("main.cf"),
+                [KeyValuePair.Create("smtpd_sasl_security_options", "noanonymous, noplaintext")], "a test")),
+            ("smtpd.conf", postfix.RenderedConfig("smtpd.conf").Replace("PLAIN LOGIN CRAM-MD5", "PLAIN LOGIN")));
+
+        Assert.True(await postfix.Errors.WaitForAsync("keeps serving the previous one", TimeSpan.FromSeconds(15)), postfix.Describe());
+        Assert.True(postfix.Errors.Text.Contains($"service {postfix.Port(587)}: smtpd_sasl_tls_security_options = noanonymous, noplaintext leaves none"), postfix.Describe());
+        Assert.Null(await Submission.TryLoginAsync(postfix, new SaslMechanismPlain("alice", "alice-secret"), 465));
+    }
+
+    [Fact]
     public async Task A_broken_master_cf_is_rejected_too()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());

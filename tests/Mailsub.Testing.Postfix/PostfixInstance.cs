@@ -52,7 +52,6 @@ public sealed class PostfixInstance : IAsyncDisposable
             ? port
             : throw new ArgumentException($"master.cf has no inet service {renderedPort}; it has {string.Join(", ", _ports.Keys)}");
 
-    public int EntrypointProcessId => _entrypoint?.Id ?? throw new InvalidOperationException("not started");
     public bool HasExited => _entrypoint?.HasExited ?? true;
 
     /// <summary>The running master daemon's pid; null when none runs.</summary>

@@ -45,11 +45,5 @@ public sealed class ProjectedVolume(string path)
             Directory.Delete(previous, recursive: true);
     }
 
-    /// <summary>The current content, read through "..data".</summary>
-    public IReadOnlyDictionary<string, byte[]> Read() =>
-        Directory.EnumerateFiles(path)
-            .Where(f => !System.IO.Path.GetFileName(f).StartsWith('.'))
-            .ToDictionary(f => System.IO.Path.GetFileName(f), File.ReadAllBytes);
-
     private string Combine(params string[] parts) => System.IO.Path.Combine([path, .. parts]);
 }

@@ -136,6 +136,19 @@ public sealed class ReloadTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task A_ca_crt_added_to_the_Secret_becomes_the_CA_file()
+    {
+        await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
+        string mainCf = Path.Combine(postfix.StateDirectory, "etc", "main.cf");
+
+        postfix.SetTls(postfix.CurrentTls with { CaPem = postfix.CurrentTls.CertificatePem });
+
+        Assert.True(await postfix.Errors.WaitForAsync("applied the changes", TimeSpan.FromSeconds(15)), postfix.Describe());
+        Assert.Contains($"\nsmtpd_tls_CAfile = {Path.Combine(postfix.Tls.Path, "ca.crt")}\n", await File.ReadAllTextAsync(mainCf));
+        Assert.Null(await Submission.TryLoginAsync(postfix, new SaslMechanismPlain("alice", "alice-secret")));
+    }
+
+    [Fact]
     public async Task Users_added_and_removed_take_effect_without_a_restart()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());

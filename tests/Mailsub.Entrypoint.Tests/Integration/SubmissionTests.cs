@@ -94,6 +94,14 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     }
 
     [Fact]
+    public async Task Without_ca_crt_Postfix_gets_no_CA_file()
+    {
+        string mainCf = await File.ReadAllTextAsync(Path.Combine(Postfix.StateDirectory, "etc", "main.cf"));
+
+        Assert.Contains("\nsmtpd_tls_CAfile = \n", mainCf);
+    }
+
+    [Fact]
     public async Task No_authentication_is_offered_before_starttls()
     {
         string transcript = await Swaks.RunAsync(Postfix, 587, "--quit-after", "EHLO");

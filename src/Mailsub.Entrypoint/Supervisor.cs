@@ -75,7 +75,7 @@ internal sealed class Supervisor
             {
                 current = Read();
             }
-            catch (IOException)
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
             {
                 continue; // Kubernetes was swapping a volume; the next tick sees it whole.
             }
@@ -90,7 +90,15 @@ internal sealed class Supervisor
                 continue;
             }
             var took = Stopwatch.StartNew();
-            problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
+            try
+            {
+                problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                // A running Postfix is worth more than an entrypoint that crashed over a change.
+                problems = [$"{e.GetType().Name}: {e.Message}"];
+            }
             if (problems.Count > 0)
             {
                 Report.Error("the changed configuration was rejected; Postfix keeps serving the " +

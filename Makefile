@@ -8,17 +8,19 @@ export DOTNET_NOLOGO := 1
 
 .PHONY: build test deps crds bench clean
 
-build:
+build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
+	$(DOTNET) publish src/Mailsub.Entrypoint -c Release -r $(RID) -o bin --nologo -v quiet
 	@rm -f bin/*.dbg bin/*.pdb
-	@echo "built bin/mailsub"
+	@echo "built bin/mailsub and bin/mailsub-entrypoint (NativeAOT)"
 
 deps:
 	@hack/deps.sh
 
-test: deps build
+# The tests run the published NativeAOT binaries, not the JIT builds.
+test: build
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
-	hack/test-summary.sh
+	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
 
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render

@@ -54,6 +54,9 @@ public sealed class LeaseLock(IKubernetes client, string @namespace, string name
             throw new InvalidOperationException($"Lease {Describe()}: update before a successful read.");
         }
         _lease.Spec = ToSpec(record);
+        // Under NativeAOT the client cannot serialize managedFields[].fieldsV1 (an untyped object);
+        // a PUT without managedFields keeps the server's.
+        _lease.Metadata.ManagedFields = null;
         try
         {
             _lease = await client.CoordinationV1.ReplaceNamespacedLeaseAsync(_lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);

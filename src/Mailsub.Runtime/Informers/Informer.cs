@@ -78,6 +78,12 @@ public sealed class Informer<T> where T : class
     /// <summary>Watch events applied (bookmarks included).</summary>
     public long EventCount => Interlocked.Read(ref _events);
 
+    /// <summary>
+    /// Trims each object before it is cached (client-go's SetTransform), e.g. keep only a Secret's
+    /// metadata and a hash of its data. Runs after apiVersion/kind are set and managedFields dropped.
+    /// </summary>
+    public Action<T>? Transform { get; init; }
+
     /// <summary>Adds handlers; add them before <see cref="RunAsync"/> so they see the first list.</summary>
     public void AddHandler(InformerHandler<T> handler)
     {
@@ -144,6 +150,13 @@ public sealed class Informer<T> where T : class
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var result = await _lister.ListAsync(_options.Namespace, _options.LabelSelector, _options.FieldSelector, cancellationToken).ConfigureAwait(false);
+        if (Transform is { } transform)
+        {
+            foreach (var item in result.Items)
+            {
+                transform(item);
+            }
+        }
         var changes = Store.Replace(result.Items);
         _resourceVersion = result.ResourceVersion;
         Interlocked.Increment(ref _lists);
@@ -202,11 +215,13 @@ public sealed class Informer<T> where T : class
             case WatchEventType.Added:
             case WatchEventType.Modified:
                 _kind.PrepareForCache(obj);
+                Transform?.Invoke(obj);
                 var old = Store.Upsert(obj);
                 Dispatch(old is null ? WatchChange.Added : WatchChange.Updated, old, obj);
                 break;
             case WatchEventType.Deleted:
                 _kind.PrepareForCache(obj);
+                Transform?.Invoke(obj);
                 Store.Remove(obj);
                 Dispatch(WatchChange.Deleted, null, obj);
                 break;

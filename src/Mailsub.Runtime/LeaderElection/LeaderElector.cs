@@ -242,10 +242,20 @@ public sealed class LeaderElector
         try
         {
             using var timeout = new CancellationTokenSource(_config.RenewDeadline, _time);
-            if (await _config.Lock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
+            for (var attempt = 0; attempt < 2; attempt++)
             {
-                Observe(released, _time.GetUtcNow());
-                _logger.LogInformation("leader election {Lock}: {Identity} released the lease", _config.Lock.Describe(), _config.Identity);
+                // A renewal cut off by the stop may have been written without our seeing the
+                // answer: on a conflict, read again and release if the lease is still ours.
+                if (attempt > 0 && (await _config.Lock.GetAsync(timeout.Token).ConfigureAwait(false))?.HolderIdentity != _config.Identity)
+                {
+                    return;
+                }
+                if (await _config.Lock.UpdateAsync(released, timeout.Token).ConfigureAwait(false))
+                {
+                    Observe(released, _time.GetUtcNow());
+                    _logger.LogInformation("leader election {Lock}: {Identity} released the lease", _config.Lock.Describe(), _config.Identity);
+                    return;
+                }
             }
         }
         catch (Exception ex)

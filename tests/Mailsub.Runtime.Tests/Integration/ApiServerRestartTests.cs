@@ -31,6 +31,14 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, ITestOutputHel
         await informer.WaitForSyncAsync(default).WaitAsync(TimeSpan.FromSeconds(30));
         var rvBefore = informer.LastResourceVersion;
 
+        // Writes the informer does not watch move the server past its version, so that after the
+        // restart its version is older than the new watch cache: the watch gets 410 and it relists.
+        var other = await cp.CreateNamespaceAsync("restart-other");
+        for (var i = 0; i < 3; i++)
+        {
+            await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(InformerIntegrationTests.ConfigMap(other, "x" + i, "1"), other);
+        }
+
         await cp.StopAsync();
         await cp.StartAgainAsync();
         var started = Stopwatch.StartNew();
@@ -48,6 +56,8 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, ITestOutputHel
             $"lists {informer.ListCount}, expired {informer.ExpiredCount}, errors {informer.ErrorCount}, rv {rvBefore} -> {informer.LastResourceVersion}");
         Assert.Equal(1, deletes);
         Assert.True(informer.ErrorCount >= 1); // it did see the outage
+        Assert.True(informer.ExpiredCount >= 1, "the resumed watch was expected to get 410 Expired");
+        Assert.True(informer.ListCount >= 2);
 
         // What 1.20 does with a watch from a version older than its (new) watch cache: ERROR 410 Expired.
         var watcher = new Watcher<V1ConfigMap>(connection, Kinds.Kinds.ConfigMaps);

@@ -143,6 +143,24 @@ public sealed class LeaderElectorTests
     }
 
     [Fact]
+    public async Task ReleaseRereadsAfterAConflictAndStillReleasesItsOwnLease()
+    {
+        var leading = new TaskCompletionSource();
+        var elector = Elector("a", async ct => { leading.TrySetResult(); await Task.Delay(Timeout.Infinite, ct); });
+        using var stop = new CancellationTokenSource();
+        var run = elector.RunAsync(stop.Token);
+        await leading.Task.WaitAsync(TimeSpan.FromSeconds(5));
+
+        lock (_store.Sync)
+        {
+            _store.Version++; // a renewal written by the server whose answer never arrived: our read is stale
+        }
+        stop.Cancel();
+        await run.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal("", _store.Record!.HolderIdentity);
+    }
+
+    [Fact]
     public async Task ALeaderThatCannotRenewWithinTheDeadlineStopsLeading()
     {
         var leadingToken = new TaskCompletionSource<CancellationToken>();

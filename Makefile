@@ -20,6 +20,9 @@ test: deps build
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	hack/test-summary.sh
 
+bench: build
+	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
+
 crds:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- crd > crds/mailsub.dev_mailsubmissions.yaml
 

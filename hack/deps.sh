@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Installs the Debian packages the tests and `make run` need: a real Postfix with Cyrus SASL,
+# Installs the Debian packages the build, the tests and `make run` need: a real Postfix with Cyrus SASL,
 # swaks and openssl. Idempotent; asks apt only for what is missing.
 set -euo pipefail
 
-packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates)
+# clang, lld and zlib1g-dev: the NativeAOT linker toolchain.
+packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

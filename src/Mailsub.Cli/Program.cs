@@ -2,5 +2,7 @@ using System.CommandLine;
 using Mailsub.Cli;
 
 var root = new RootCommand("Mailsub: authenticated mail submission (Postfix + Cyrus SASL + STARTTLS) as a Kubernetes resource.");
+root.Subcommands.Add(RenderCommand.Create());
+root.Subcommands.Add(LintCommand.Create());
 root.Subcommands.Add(CrdCommand.Create());
 return root.Parse(args).Invoke();

@@ -36,6 +36,14 @@ public static class RestrictionNames
         ["check_relay_domains"] = "reject_unauth_destination",
     }.ToFrozenDictionary();
 
+    /// <summary>
+    /// What smtpd needs in the relay or recipient restrictions to start at all ("specify at least
+    /// one working instance of: reject_unauth_destination, defer_unauth_destination, reject, defer,
+    /// defer_if_permit or check_relay_domains").
+    /// </summary>
+    public static readonly FrozenSet<string> StartGuards =
+        new[] { "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit" }.ToFrozenSet(StringComparer.Ordinal);
+
     /// <summary>Ends relay control: without one of these, anything permitted before may go anywhere.</summary>
     public static readonly FrozenSet<string> RelayGuards =
         new[] { "reject_unauth_destination", "defer_unauth_destination" }.ToFrozenSet(StringComparer.Ordinal);

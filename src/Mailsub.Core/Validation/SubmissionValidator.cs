@@ -55,6 +55,8 @@ public static partial class SubmissionValidator
         var tlsSource = CheckTls(spec, listeners, Fail);
         CheckRestrictions("spec.restrictions.relay", spec.Restrictions.Relay, Fail);
         CheckRestrictions("spec.restrictions.recipient", spec.Restrictions.Recipient, Fail);
+        if (!spec.Restrictions.Relay.Concat(spec.Restrictions.Recipient).Any(RestrictionNames.StartGuards.Contains))
+            Fail("spec.restrictions.relay", "needs reject_unauth_destination (or defer_unauth_destination) after its permits: Postfix refuses to start smtpd when neither relay nor recipient restrictions can refuse relaying");
         if (spec.RelayHost is { } relayHost)
             CheckRelayHost(relayHost, Fail);
         CheckLimits(spec.Limits, Fail);

@@ -1,5 +1,4 @@
 using Mailsub.Core.Api;
-using Mailsub.Core.Serialization;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Core.Tests.Validation;
@@ -7,11 +6,10 @@ namespace Mailsub.Core.Tests.Validation;
 public class SubmissionValidatorTests
 {
     [Theory]
-    [InlineData("seed.yaml")]
-    [InlineData("modern.yaml")]
+    [MemberData(nameof(Samples.Names), MemberType = typeof(Samples))]
     public void Samples_are_valid(string sample)
     {
-        var result = SubmissionValidator.Validate(Read(sample));
+        var result = SubmissionValidator.Validate(Samples.Read(sample));
         Assert.True(result.IsValid, result.ToString());
     }
 
@@ -80,7 +78,4 @@ public class SubmissionValidatorTests
 
         Assert.Contains("a\\u000ab", result.ToString());
     }
-
-    private static MailSubmission Read(string sample) =>
-        ManifestReader.ReadMailSubmission(File.ReadAllText(Repository.PathOf("samples", sample))).Resource!;
 }

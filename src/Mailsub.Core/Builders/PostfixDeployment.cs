@@ -1,0 +1,165 @@
+using k8s.Models;
+using Mailsub.Core.Rendering;
+using Mailsub.Core.Validation;
+
+namespace Mailsub.Core.Builders;
+
+/// <summary>
+/// The Postfix pods. Configuration, users and certificates reach the running pods through their
+/// mounted ConfigMap and Secrets, and the entrypoint reloads Postfix when they change; so the
+/// config hash goes on the Deployment's own metadata (for humans and the controller), never on
+/// the pod template, and only an image or pod-spec change rolls the pods.
+/// </summary>
+public static class PostfixDeployment
+{
+    public const string ConfigHashAnnotation = "mailsub.dev/config-hash";
+    public const string ContainerName = "postfix";
+
+    // 0400: the Secret files are read by the entrypoint, which runs as root, and by nobody else.
+    private const int OwnerReadOnly = 256;
+
+    public static V1Deployment Build(ValidSubmission valid, RenderedConfig rendered, BuildOptions options)
+    {
+        var metadata = ChildMetadata.For(valid, ChildNames.Postfix(valid));
+        metadata.Annotations = new Dictionary<string, string> { [ConfigHashAnnotation] = rendered.Hash };
+        var workload = valid.Spec.Workload;
+        return new V1Deployment
+        {
+            ApiVersion = "apps/v1",
+            Kind = "Deployment",
+            Metadata = metadata,
+            Spec = new V1DeploymentSpec
+            {
+                Replicas = workload.Replicas,
+                Selector = new V1LabelSelector { MatchLabels = ChildMetadata.Selector(valid) },
+                Template = new V1PodTemplateSpec
+                {
+                    Metadata = new V1ObjectMeta { Labels = ChildMetadata.Labels(valid) },
+                    Spec = new V1PodSpec
+                    {
+                        // Postfix never talks to the API server, and service variables would only
+                        // crowd its environment.
+                        AutomountServiceAccountToken = false,
+                        EnableServiceLinks = false,
+                        SecurityContext = new V1PodSecurityContext { SeccompProfile = new V1SeccompProfile { Type = "RuntimeDefault" } },
+                        Containers = [Container(valid, options)],
+                        Volumes = Volumes(valid),
+                        NodeSelector = workload.NodeSelector.Count > 0 ? Sorted(workload.NodeSelector) : null,
+                        Tolerations = workload.Tolerations.Count > 0 ? [.. workload.Tolerations] : null,
+                        Affinity = workload.Affinity,
+                    },
+                },
+            },
+        };
+    }
+
+    private static V1Container Container(ValidSubmission valid, BuildOptions options)
+    {
+        var workload = valid.Spec.Workload;
+        var probePort = (IntOrString)valid.Listeners[0].ServiceName;
+        return new V1Container
+        {
+            Name = ContainerName,
+            Image = workload.Image ?? options.DefaultImage,
+            ImagePullPolicy = workload.ImagePullPolicy.ToString(),
+            Args = Args(valid),
+            Ports = valid.Listeners.Select(l => new V1ContainerPort { Name = l.ServiceName, ContainerPort = l.Port, Protocol = "TCP" }).ToList(),
+            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probePort }, PeriodSeconds = 10 },
+            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probePort }, InitialDelaySeconds = 15, PeriodSeconds = 20 },
+            Resources = workload.Resources,
+            SecurityContext = new V1SecurityContext
+            {
+                AllowPrivilegeEscalation = false,
+                // Postfix writes only to the state emptyDir (queue, data, sasldb) and /tmp.
+                ReadOnlyRootFilesystem = true,
+                Capabilities = new V1Capabilities { Drop = ["ALL"], Add = Capabilities(valid) },
+            },
+            VolumeMounts = Mounts(valid),
+        };
+    }
+
+    /// <summary>
+    /// Postfix's master runs as root and needs only these of root's powers:
+    /// CHOWN and FOWNER to create the queue in the empty state volume and set its owners and modes
+    /// (postfix check / post-install create-missing, postfix set-permissions; sasldb root:postfix);
+    /// DAC_OVERRIDE because master and postfix-script, as root, work inside queue directories
+    /// owned by postfix with mode 0700; SETUID and SETGID to start every daemon as the postfix user
+    /// and to run local(8) deliveries to commands as the alias or .forward owner; KILL because
+    /// master signals those children, which run as another user, on reload and stop;
+    /// NET_BIND_SERVICE only when a listener is below 1024. No chroot is used (master.cf), so no
+    /// SYS_CHROOT.
+    /// </summary>
+    private static List<string> Capabilities(ValidSubmission valid)
+    {
+        List<string> capabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "KILL", "SETGID", "SETUID"];
+        if (valid.Listeners.Any(l => l.Port < 1024))
+            capabilities.Add("NET_BIND_SERVICE");
+        return capabilities;
+    }
+
+    private static List<string> Args(ValidSubmission valid)
+    {
+        List<string> args = ["--config", ContainerPaths.Config, "--users", ContainerPaths.Users];
+        if (valid.TlsSource != TlsSource.None)
+            args.AddRange(["--tls", ContainerPaths.Tls]);
+        args.AddRange(["--state", ContainerPaths.State]);
+        if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
+            args.AddRange(["--relay", ContainerPaths.Relay]);
+        return args;
+    }
+
+    private static List<V1Volume> Volumes(ValidSubmission valid)
+    {
+        List<V1Volume> volumes =
+        [
+            new()
+            {
+                Name = "config",
+                ConfigMap = new V1ConfigMapVolumeSource
+                {
+                    Name = ChildNames.Postfix(valid),
+                    Items =
+                    [
+                        new V1KeyToPath { Key = RenderedConfig.MainCfName, Path = RenderedConfig.MainCfName },
+                        new V1KeyToPath { Key = RenderedConfig.MasterCfName, Path = RenderedConfig.MasterCfName },
+                        new V1KeyToPath { Key = RenderedConfig.SmtpdConfName, Path = ContainerPaths.SaslConfigFile },
+                    ],
+                },
+            },
+            SecretVolume("users", ChildNames.Users(valid)),
+        ];
+        if (ChildNames.TlsSecret(valid) is { } tlsSecret)
+            volumes.Add(SecretVolume("tls", tlsSecret));
+        if (valid.Spec.RelayHost?.CredentialsSecretRef is { } credentials)
+            volumes.Add(SecretVolume("relay", credentials.Name));
+        volumes.Add(new V1Volume { Name = "state", EmptyDir = new V1EmptyDirVolumeSource() });
+        volumes.Add(new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() });
+        return volumes;
+    }
+
+    private static List<V1VolumeMount> Mounts(ValidSubmission valid)
+    {
+        // Whole directories, never subPath: only those see Secret and ConfigMap updates.
+        List<V1VolumeMount> mounts =
+        [
+            new() { Name = "config", MountPath = ContainerPaths.Config, ReadOnlyProperty = true },
+            new() { Name = "users", MountPath = ContainerPaths.Users, ReadOnlyProperty = true },
+        ];
+        if (valid.TlsSource != TlsSource.None)
+            mounts.Add(new V1VolumeMount { Name = "tls", MountPath = ContainerPaths.Tls, ReadOnlyProperty = true });
+        if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
+            mounts.Add(new V1VolumeMount { Name = "relay", MountPath = ContainerPaths.Relay, ReadOnlyProperty = true });
+        mounts.Add(new V1VolumeMount { Name = "state", MountPath = ContainerPaths.State });
+        mounts.Add(new V1VolumeMount { Name = "tmp", MountPath = ContainerPaths.Temp });
+        return mounts;
+    }
+
+    private static V1Volume SecretVolume(string name, string secretName) => new()
+    {
+        Name = name,
+        Secret = new V1SecretVolumeSource { SecretName = secretName, DefaultMode = OwnerReadOnly },
+    };
+
+    private static Dictionary<string, string> Sorted(Dictionary<string, string> map) =>
+        map.OrderBy(e => e.Key, StringComparer.Ordinal).ToDictionary(e => e.Key, e => e.Value);
+}

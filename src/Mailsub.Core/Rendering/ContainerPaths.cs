@@ -1,0 +1,50 @@
+namespace Mailsub.Core.Rendering;
+
+/// <summary>
+/// Where things live in the Postfix container: the contract between the rendered config, the
+/// Deployment's mounts and the entrypoint. Secrets are mounted read-only and copied by the
+/// entrypoint; everything Postfix writes is under <see cref="State"/>, so the root filesystem
+/// can stay read-only.
+/// </summary>
+public static class ContainerPaths
+{
+    /// <summary>The ConfigMap: main.cf, master.cf and <see cref="SaslConfigFile"/>.</summary>
+    public const string Config = "/etc/mailsub/config";
+
+    /// <summary>
+    /// smtpd.conf, relative to the config directory. Debian's Postfix ignores
+    /// cyrus_sasl_config_path and reads $config_directory/sasl/smtpd.conf; main.cf points
+    /// cyrus_sasl_config_path at the same place, so upstream builds agree. The entrypoint
+    /// copies this subdirectory along with main.cf and master.cf.
+    /// </summary>
+    public const string SaslConfigFile = "sasl/smtpd.conf";
+
+    /// <summary>The users Secret: one file per login name holding its password.</summary>
+    public const string Users = "/etc/mailsub/users";
+
+    /// <summary>The kubernetes.io/tls Secret: tls.key, tls.crt and optionally ca.crt.</summary>
+    public const string Tls = "/etc/mailsub/tls";
+
+    /// <summary>The smarthost credentials Secret: files username and password.</summary>
+    public const string Relay = "/etc/mailsub/relay";
+
+    /// <summary>The emptyDir that holds the queue, Postfix's data and sasldb.</summary>
+    public const string State = "/var/lib/mailsub";
+
+    /// <summary>An emptyDir for /tmp: the root filesystem is read-only, and the entrypoint's tools may need scratch space.</summary>
+    public const string Temp = "/tmp";
+
+    public const string Queue = State + "/queue";
+    public const string Data = State + "/data";
+    public const string SaslDatabase = State + "/sasldb2";
+
+    /// <summary>
+    /// smtp_sasl_password_maps (texthash): the entrypoint writes `[host]:port username:password`
+    /// here from the files in <see cref="Relay"/>, mode 0600 root, as SASL_README does with its
+    /// password file; smtp(8) opens its tables before it drops root privileges.
+    /// </summary>
+    public const string RelayCredentials = State + "/relay-credentials";
+
+    public const string TlsKey = Tls + "/tls.key";
+    public const string TlsCertificate = Tls + "/tls.crt";
+}

@@ -1,0 +1,30 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>What to redo when the inputs change.</summary>
+/// <param name="RebuildConfig">Build, validate and install a new config generation.</param>
+/// <param name="RebuildSaslDb">Rebuild the user database for changed users.</param>
+/// <param name="Reload">Tell Postfix to re-read its config and restart idle daemons.</param>
+public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Reload)
+{
+    public static readonly ApplyPlan Nothing = new(false, false, false);
+
+    public bool IsEmpty => this == Nothing;
+
+    /// <summary>Compares what Postfix runs with what is mounted now.</summary>
+    public static ApplyPlan Between(InputSnapshot applied, InputSnapshot current)
+    {
+        bool config = applied.Config.Fingerprint != current.Config.Fingerprint;
+        bool users = applied.Users.Fingerprint != current.Users.Fingerprint;
+        bool tls = applied.Tls.Fingerprint != current.Tls.Fingerprint;
+        return new ApplyPlan(
+            // The TLS directory decides smtpd_tls_CAfile and must be checked before Postfix
+            // is pointed at it again.
+            RebuildConfig: config || tls,
+            // A config change can change the realms too; the installer sees that once it has
+            // asked postconf, and rebuilds then.
+            RebuildSaslDb: users,
+            // smtpd reads its certificate when it starts, so rotation means new daemons.
+            // Cyrus opens sasldb on every lookup, so users alone need no reload.
+            Reload: config || tls);
+    }
+}

@@ -1,0 +1,67 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>Parses <c>mailsub-entrypoint --config DIR --users DIR --tls DIR --state DIR
+/// [--listen ADDRESS] [--grace SECONDS]</c>.</summary>
+public static class CommandLine
+{
+    public const string Usage =
+        "usage: mailsub-entrypoint [--config DIR] [--users DIR] [--tls DIR] [--state DIR]\n" +
+        "                          [--listen ADDRESS] [--grace SECONDS]\n" +
+        $"  --config DIR      main.cf, master.cf, smtpd.conf (default {EntrypointOptions.DefaultConfigDir})\n" +
+        $"  --users DIR       one file per login, content = password (default {EntrypointOptions.DefaultUsersDir})\n" +
+        $"  --tls DIR         tls.crt, tls.key, optional ca.crt (default {EntrypointOptions.DefaultTlsDir})\n" +
+        $"  --state DIR       queue, sasldb and runtime config (default {EntrypointOptions.DefaultStateDir})\n" +
+        "  --listen ADDRESS  overrides inet_interfaces\n" +
+        "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n";
+
+    /// <summary>Returns the options, or an error message meant for stderr next to
+    /// <see cref="Usage"/>, or neither when help was asked for. Relative paths are resolved
+    /// against <paramref name="currentDirectory"/>.</summary>
+    public static (EntrypointOptions? Options, string? Error) Parse(
+        IReadOnlyList<string> args, string currentDirectory)
+    {
+        string config = EntrypointOptions.DefaultConfigDir;
+        string users = EntrypointOptions.DefaultUsersDir;
+        string tls = EntrypointOptions.DefaultTlsDir;
+        string state = EntrypointOptions.DefaultStateDir;
+        string? listen = null;
+        TimeSpan grace = EntrypointOptions.DefaultGrace;
+
+        for (int i = 0; i < args.Count; i++)
+        {
+            string name = args[i];
+            if (name is "-h" or "--help")
+                return (null, null);
+            if (i + 1 >= args.Count)
+                return (null, $"{name} needs a value");
+            string value = args[++i];
+            switch (name)
+            {
+                case "--config": config = value; break;
+                case "--users": users = value; break;
+                case "--tls": tls = value; break;
+                case "--state": state = value; break;
+                case "--listen":
+                    if (string.IsNullOrWhiteSpace(value))
+                        return (null, "--listen needs an address such as 127.0.0.1 or all");
+                    listen = value;
+                    break;
+                case "--grace":
+                    if (!int.TryParse(value, out int seconds) || seconds < 0)
+                        return (null, $"--grace takes a whole number of seconds, not '{value}'");
+                    grace = TimeSpan.FromSeconds(seconds);
+                    break;
+                default:
+                    return (null, $"unknown option '{name}'");
+            }
+        }
+
+        return (new EntrypointOptions(
+            Path.GetFullPath(config, currentDirectory),
+            Path.GetFullPath(users, currentDirectory),
+            Path.GetFullPath(tls, currentDirectory),
+            Path.GetFullPath(state, currentDirectory),
+            listen,
+            grace), null);
+    }
+}

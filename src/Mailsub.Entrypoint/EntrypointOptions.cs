@@ -1,0 +1,22 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>What the entrypoint was told on its command line. Every path is absolute:
+/// Postfix ignores a relative <c>-c</c> directory without saying so.</summary>
+public sealed record EntrypointOptions(
+    string ConfigDir,
+    string UsersDir,
+    string TlsDir,
+    string StateDir,
+    string? Listen,
+    TimeSpan Grace)
+{
+    // The container's mount points; the operator's pod template mounts the ConfigMap, the
+    // user Secret, the certificate Secret and the state volume exactly here.
+    public const string DefaultConfigDir = "/etc/mailsub/config";
+    public const string DefaultUsersDir = "/etc/mailsub/users";
+    public const string DefaultTlsDir = "/etc/mailsub/tls";
+    public const string DefaultStateDir = "/var/lib/mailsub";
+
+    // Kubernetes waits 30 s by default before SIGKILL; leave room for "postfix stop".
+    public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(25);
+}

@@ -1,0 +1,102 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>Turns an input snapshot into installed runtime config and sasldb, all or nothing:
+/// when anything fails validation, what Postfix runs stays as it was.</summary>
+internal sealed class RuntimeInstaller(
+    EntrypointOptions options, StateLayout state, PostfixCommands postfix, SaslDbBuilder saslDb, RuntimeConfigStore store)
+{
+    private IReadOnlyList<string> _realms = [];
+
+    /// <summary>Carries out <paramref name="plan"/> for <paramref name="inputs"/> and returns
+    /// the problems that stopped it; empty means installed. Before Postfix first starts, the
+    /// full "postfix check" runs; afterwards the quick one.</summary>
+    public async Task<IReadOnlyList<string>> InstallAsync(ApplyPlan plan, InputSnapshot inputs, bool postfixRunning)
+    {
+        string? generation = null;
+        string? newSaslDb = null;
+        try
+        {
+            IReadOnlyList<string> realms = _realms;
+            RuntimeConfig? config = null;
+            if (plan.RebuildConfig)
+            {
+                var problems = new List<string>();
+                config = Render(inputs, problems);
+                if (TlsPair.Problem(inputs.Tls) is { } tls)
+                    problems.Add($"{options.TlsDir}: {tls}");
+                if (config is null || problems.Count > 0)
+                    return problems;
+
+                generation = store.Write(config);
+                var (values, valueProblems) = await postfix.ValuesAsync(
+                    generation, expand: true, "smtpd_sasl_local_domain", "mydomain", "myhostname");
+                problems.AddRange(valueProblems);
+                var (saslValues, saslProblems) = await postfix.ValuesAsync(
+                    generation, expand: false, SaslMechanismGuard.Parameters);
+                problems.AddRange(saslProblems);
+                if (saslProblems.Count == 0)
+                    problems.AddRange(SaslMechanismGuard.Problems(config.SmtpdConf, config.MasterCf,
+                        SaslMechanismGuard.Parameters.Zip(saslValues).ToDictionary(p => p.First, p => p.Second)));
+                problems.AddRange(postfixRunning
+                    ? await postfix.QuickCheckAsync(generation)
+                    : await postfix.CheckAsync(generation));
+                if (problems.Count > 0)
+                    return problems.Distinct().ToArray();
+                realms = SaslRealms.For(values[0], values[1], values[2]);
+            }
+
+            if (plan.RebuildSaslDb || !realms.SequenceEqual(_realms))
+            {
+                var (users, userProblems) = SaslUsers.From(inputs.Users);
+                if (userProblems.Count > 0)
+                    return userProblems;
+                newSaslDb = state.SaslDb + ".new";
+                var dbProblems = await saslDb.BuildAsync(SaslUsers.Entries(users, realms), newSaslDb);
+                if (dbProblems.Count > 0)
+                    return dbProblems;
+            }
+
+            if (newSaslDb is not null)
+            {
+                File.Move(newSaslDb, state.SaslDb, overwrite: true);
+                newSaslDb = null;
+            }
+            if (generation is not null && config is not null)
+            {
+                store.Activate(generation, config);
+                generation = null;
+            }
+            _realms = realms;
+            return [];
+        }
+        finally
+        {
+            // Whatever was built but not installed is thrown away.
+            if (generation is not null)
+                RuntimeConfigStore.Discard(generation);
+            if (newSaslDb is not null)
+                File.Delete(newSaslDb);
+        }
+    }
+
+    /// <summary>The runtime copy of the mounted config with the entrypoint's paths in it.</summary>
+    private RuntimeConfig? Render(InputSnapshot inputs, List<string> problems)
+    {
+        string? mainCf = inputs.Config.Text("main.cf");
+        string? masterCf = inputs.Config.Text("master.cf");
+        string? smtpdConf = inputs.Config.Text("smtpd.conf");
+        foreach (var (name, text) in new[] { ("main.cf", mainCf), ("master.cf", masterCf), ("smtpd.conf", smtpdConf) })
+        {
+            if (text is null)
+                problems.Add($"{Path.Combine(options.ConfigDir, name)} is missing");
+        }
+        if (mainCf is null || masterCf is null || smtpdConf is null)
+            return null;
+
+        var overrides = RuntimeOverrides.For(options, state, RuntimeOverrides.HasCaFile(inputs.Tls));
+        return new RuntimeConfig(
+            MainCf.WithParameters(mainCf, overrides, "mailsub-entrypoint: paths of this pod"),
+            masterCf,
+            SmtpdConf.WithSaslDbPath(smtpdConf, state.SaslDb));
+    }
+}

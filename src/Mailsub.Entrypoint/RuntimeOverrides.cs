@@ -1,0 +1,29 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>The main.cf parameters that name paths only the entrypoint knows. The rendered
+/// main.cf names container defaults; these replace them in the runtime copy, so the same
+/// ConfigMap runs in a pod, in tests and on a plain VM.</summary>
+public static class RuntimeOverrides
+{
+    public static IReadOnlyList<KeyValuePair<string, string>> For(
+        EntrypointOptions options, StateLayout state, bool hasCaFile)
+    {
+        var parameters = new List<KeyValuePair<string, string>>
+        {
+            new("queue_directory", state.QueueDir),
+            new("data_directory", state.DataDir),
+            // Key before certificate: the order smtpd_tls_chain_files requires.
+            new("smtpd_tls_chain_files",
+                $"{Path.Combine(options.TlsDir, "tls.key")}, {Path.Combine(options.TlsDir, "tls.crt")}"),
+            // Empty when the Secret has no CA, so a rendered default never names a missing file.
+            new("smtpd_tls_CAfile", hasCaFile ? Path.Combine(options.TlsDir, "ca.crt") : ""),
+            new("cyrus_sasl_config_path", StateLayout.SaslConfigDir(state.ConfigLink)),
+        };
+        if (options.Listen is { } listen)
+            parameters.Add(new("inet_interfaces", listen));
+        return parameters;
+    }
+
+    /// <summary>True when the TLS directory holds a non-empty ca.crt.</summary>
+    public static bool HasCaFile(DirectorySnapshot tls) => tls["ca.crt"] is { Length: > 0 };
+}

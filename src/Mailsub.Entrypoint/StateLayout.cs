@@ -1,0 +1,32 @@
+namespace Mailsub.Entrypoint;
+
+/// <summary>Where things live under the state directory.</summary>
+/// <remarks>The runtime config directory is a symlink to one generation directory, swapped
+/// with rename(2) as Kubernetes swaps "..data": Postfix never sees a half-installed set of
+/// main.cf, master.cf and sasl/smtpd.conf.</remarks>
+public sealed record StateLayout(string Root)
+{
+    public string QueueDir => Path.Combine(Root, "queue");
+    public string DataDir => Path.Combine(Root, "data");
+    public string SaslDb => Path.Combine(Root, "sasldb2");
+
+    /// <summary>What <c>postfix -c</c> is given: a symlink to the live generation.</summary>
+    public string ConfigLink => Path.Combine(Root, "etc");
+
+    public const string GenerationPrefix = "etc.";
+
+    public string GenerationDir(long generation) => Path.Combine(Root, GenerationPrefix + generation);
+
+    /// <summary>The Cyrus config directory inside a config directory. Debian's Postfix looks
+    /// for smtpd.conf in $config_directory/sasl whatever cyrus_sasl_config_path says (seen
+    /// with strace on 3.7.11), so the file goes exactly there and the parameter names the
+    /// same place for builds that honour it.</summary>
+    public static string SaslConfigDir(string configDir) => Path.Combine(configDir, "sasl");
+
+    /// <summary>Parses a generation number out of a directory name, or null.</summary>
+    public static long? GenerationOf(string directoryName) =>
+        directoryName.StartsWith(GenerationPrefix, StringComparison.Ordinal)
+        && long.TryParse(directoryName.AsSpan(GenerationPrefix.Length), out long n)
+            ? n
+            : null;
+}

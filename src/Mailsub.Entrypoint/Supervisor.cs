@@ -1,0 +1,208 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+
+namespace Mailsub.Entrypoint;
+
+/// <summary>Runs Postfix for the life of the container: installs the first config, starts
+/// master in the foreground, applies changes to the mounted inputs, and drains on SIGTERM.</summary>
+internal sealed class Supervisor
+{
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly EntrypointOptions _options;
+    private readonly StateLayout _state;
+    private readonly PostfixCommands _postfix;
+    private readonly RuntimeConfigStore _store;
+    private readonly RuntimeInstaller _installer;
+
+    public Supervisor(EntrypointOptions options, PostfixTools tools)
+    {
+        _options = options;
+        _state = new StateLayout(options.StateDir);
+        _postfix = new PostfixCommands(tools);
+        _store = new RuntimeConfigStore(_state);
+        _installer = new RuntimeInstaller(options, _state, _postfix, new SaslDbBuilder(tools), _store);
+    }
+
+    /// <summary>Returns the process exit code.</summary>
+    public async Task<int> RunAsync()
+    {
+        using var stopping = new CancellationTokenSource();
+        using var onTerm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+        using var onInt = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+        void Stop(PosixSignalContext signal)
+        {
+            signal.Cancel = true;
+            stopping.Cancel();
+        }
+
+        PrepareStateDirectories();
+        var inputs = await ReadInputsAsync();
+        var problems = await _installer.InstallAsync(ApplyPlan.Between(EmptyInputs, inputs), inputs, postfixRunning: false);
+        if (problems.Count > 0)
+        {
+            Report.Error("the configuration is not valid, so Postfix was not started. Fix the " +
+                $"MailSubmission resource (or the files in {_options.ConfigDir}, {_options.UsersDir}, " +
+                $"{_options.TlsDir}) and the pod will retry when it restarts:", problems);
+            return 1;
+        }
+
+        // "postfix check" just passed on this very config; the quick-start marker tells
+        // postfix-script not to repeat it, which takes startup from ~4 s to ~0.5 s.
+        File.WriteAllBytes(Path.Combine(_state.QueueDir, "quick-start"), []);
+        using Process master = _postfix.StartForeground(_state.ConfigLink);
+        Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
+
+        string attempted = inputs.Fingerprint;
+        var appliedInputs = inputs;
+        using var timer = new PeriodicTimer(PollInterval);
+        Task masterExit = master.WaitForExitAsync();
+        while (!stopping.IsCancellationRequested)
+        {
+            Task tick = timer.WaitForNextTickAsync(stopping.Token).AsTask();
+            await Task.WhenAny(tick, masterExit);
+            if (masterExit.IsCompleted)
+            {
+                Report.Error($"Postfix master exited with status {master.ExitCode}; the log lines above say why. " +
+                    "Exiting so that the container is restarted.");
+                return 1;
+            }
+            if (stopping.IsCancellationRequested)
+                break;
+
+            InputSnapshot current;
+            try
+            {
+                current = Read();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                continue; // Kubernetes was swapping a volume; the next tick sees it whole.
+            }
+            if (current.Fingerprint == attempted)
+                continue;
+            attempted = current.Fingerprint;
+
+            var plan = ApplyPlan.Between(appliedInputs, current);
+            if (plan.IsEmpty)
+            {
+                Report.Info("the mounted files are back to what Postfix runs; nothing to change");
+                continue;
+            }
+            var took = Stopwatch.StartNew();
+            try
+            {
+                problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
+            {
+                // A running Postfix is worth more than an entrypoint that crashed over a change.
+                problems = [$"{e.GetType().Name}: {e.Message}"];
+            }
+            if (problems.Count > 0)
+            {
+                Report.Error("the changed configuration was rejected; Postfix keeps serving the " +
+                    "previous one. Fix the MailSubmission resource (or the mounted files); the " +
+                    "entrypoint retries as soon as they change again:", problems);
+                continue;
+            }
+            appliedInputs = current;
+            if (plan.Reload)
+                await ReloadAsync("installed the changed configuration");
+            Report.Info($"applied the changes ({Describe(plan)}) in {took.Elapsed.TotalSeconds:0.00} s");
+        }
+
+        return await DrainAndStopAsync(master);
+    }
+
+    private static string Describe(ApplyPlan plan) => string.Join(", ", new[]
+    {
+        plan.RebuildConfig ? "config" : null,
+        plan.RebuildSaslDb ? "users" : null,
+        plan.Reload ? "reload" : null,
+    }.OfType<string>());
+
+    private static readonly InputSnapshot EmptyInputs =
+        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
+
+    private InputSnapshot Read() => new(
+        ProjectedDirectory.Read(_options.ConfigDir),
+        ProjectedDirectory.Read(_options.UsersDir),
+        ProjectedDirectory.Read(_options.TlsDir));
+
+    private async Task<InputSnapshot> ReadInputsAsync()
+    {
+        for (int attempt = 1; ; attempt++)
+        {
+            try
+            {
+                return Read();
+            }
+            catch (IOException) when (attempt < 10)
+            {
+                await Task.Delay(100);
+            }
+        }
+    }
+
+    private void PrepareStateDirectories()
+    {
+        // The queue must be owned by root and not group or world writable, or "postfix check"
+        // warns; "postfix check" itself creates its subdirectories and data_directory.
+        var mode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
+                   UnixFileMode.GroupRead | UnixFileMode.GroupExecute |
+                   UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+        Directory.CreateDirectory(_state.Root, mode);
+        Directory.CreateDirectory(_state.QueueDir, mode);
+    }
+
+    private async Task<bool> ReloadAsync(string what)
+    {
+        var result = await _postfix.ReloadAsync(_state.ConfigLink);
+        if (result.ExitCode != 0)
+            Report.Error($"{what}, but \"postfix reload\" failed (status {result.ExitCode}): {result.Output.Trim()}. " +
+                "Postfix will use it when it next starts.");
+        return result.ExitCode == 0;
+    }
+
+    /// <summary>Closes the listeners, gives the queue until the grace period ends to empty,
+    /// then stops master and waits for it.</summary>
+    private async Task<int> DrainAndStopAsync(Process master)
+    {
+        var deadline = Stopwatch.StartNew();
+        Report.Info($"stopping: closing the SMTP listeners and delivering the queue for up to {_options.Grace.TotalSeconds:0} s");
+        if (_store.Active is { } active)
+        {
+            string closed = _store.Write(active with { MasterCf = MasterCf.WithoutInetServices(active.MasterCf) });
+            _store.Activate(closed, active);
+            if (await ReloadAsync("removed the SMTP listeners from master.cf"))
+                Report.Info("closed the SMTP listeners");
+        }
+
+        await _postfix.FlushAsync(_state.ConfigLink);
+        int left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        while (left > 0 && deadline.Elapsed + PollInterval < _options.Grace && !master.HasExited)
+        {
+            await Task.Delay(PollInterval);
+            left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        }
+        if (left > 0)
+            Report.Info($"{left} message(s) still queued in {_state.QueueDir}; they are delivered when Postfix next starts on this state directory");
+
+        if (!master.HasExited)
+            await _postfix.StopAsync(_state.ConfigLink);
+        using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+        try
+        {
+            await master.WaitForExitAsync(wait.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Report.Error("Postfix master did not stop within 10 s of \"postfix stop\"; killing it");
+            master.Kill(entireProcessTree: true);
+            return 1;
+        }
+        Report.Info("Postfix stopped");
+        return 0;
+    }
+}

@@ -1,0 +1,35 @@
+using Mailsub.Entrypoint;
+
+namespace Mailsub.Entrypoint.Tests;
+
+public class ApplyPlanTests
+{
+    private static DirectorySnapshot Dir(string content) =>
+        new(new Dictionary<string, byte[]> { ["f"] = System.Text.Encoding.UTF8.GetBytes(content) });
+
+    private static readonly InputSnapshot Applied = new(Dir("config"), Dir("users"), Dir("tls"));
+
+    [Fact]
+    public void Nothing_changed_means_nothing_to_do()
+    {
+        Assert.True(ApplyPlan.Between(Applied, Applied with { }).IsEmpty);
+    }
+
+    [Fact]
+    public void A_config_change_rebuilds_the_config_and_reloads()
+    {
+        Assert.Equal(new ApplyPlan(true, false, true), ApplyPlan.Between(Applied, Applied with { Config = Dir("x") }));
+    }
+
+    [Fact]
+    public void A_user_change_rebuilds_sasldb_only()
+    {
+        Assert.Equal(new ApplyPlan(false, true, false), ApplyPlan.Between(Applied, Applied with { Users = Dir("x") }));
+    }
+
+    [Fact]
+    public void A_certificate_change_rechecks_the_config_and_reloads()
+    {
+        Assert.Equal(new ApplyPlan(true, false, true), ApplyPlan.Between(Applied, Applied with { Tls = Dir("x") }));
+    }
+}

@@ -1,0 +1,43 @@
+using Mailsub.Entrypoint;
+
+namespace Mailsub.Entrypoint.Tests;
+
+public class RuntimeOverridesTests
+{
+    private static readonly EntrypointOptions Options =
+        new("/c", "/u", "/t", "/s", null, TimeSpan.FromSeconds(1));
+
+    [Fact]
+    public void Paths_point_into_the_state_and_tls_directories()
+    {
+        var parameters = RuntimeOverrides.For(Options, new StateLayout("/s"), hasCaFile: true).ToDictionary();
+
+        Assert.Equal(new Dictionary<string, string>
+        {
+            ["queue_directory"] = "/s/queue",
+            ["data_directory"] = "/s/data",
+            ["smtpd_tls_chain_files"] = "/t/tls.key, /t/tls.crt",
+            ["smtpd_tls_CAfile"] = "/t/ca.crt",
+            ["cyrus_sasl_config_path"] = "/s/etc/sasl",
+        }, parameters);
+    }
+
+    [Fact]
+    public void Without_a_CA_the_CA_file_is_cleared_and_listen_sets_inet_interfaces()
+    {
+        var parameters = RuntimeOverrides.For(Options with { Listen = "127.0.0.1" }, new StateLayout("/s"), hasCaFile: false)
+            .ToDictionary();
+
+        Assert.Equal("", parameters["smtpd_tls_CAfile"]);
+        Assert.Equal("127.0.0.1", parameters["inet_interfaces"]);
+    }
+
+    [Fact]
+    public void An_empty_ca_crt_is_no_CA()
+    {
+        var tls = new DirectorySnapshot(new Dictionary<string, byte[]> { ["ca.crt"] = [] });
+
+        Assert.False(RuntimeOverrides.HasCaFile(tls));
+        Assert.False(RuntimeOverrides.HasCaFile(DirectorySnapshot.Empty));
+    }
+}

@@ -104,7 +104,10 @@ public class WorkQueue<T> where T : notnull
             {
                 return Task.FromResult((default(T)!, true));
             }
-            cancellationToken.ThrowIfCancellationRequested();
+            if (cancellationToken.IsCancellationRequested)
+            {
+                return Task.FromCanceled<(T, bool)>(cancellationToken);
+            }
             waiter = new TaskCompletionSource<(T, bool)>(TaskCreationOptions.RunContinuationsAsynchronously);
             node = _waiters.AddLast(waiter);
         }

@@ -8,6 +8,8 @@
 # Environment:
 #   MAILSUB_CP_BIN_DIR       binaries to use (default: output of build.sh)
 #   MAILSUB_CP_READY_TIMEOUT seconds to wait for each component (default 60)
+#   MAILSUB_CP_API_PORT      kube-apiserver port (default: a free one); set it to
+#                            restart on the same address, so running clients reconnect
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -199,7 +201,12 @@ log "etcd ready (pid ${ETCD_PID})"
 
 # --- kube-apiserver -----------------------------------------------------------------
 for attempt in 1 2 3; do
-  free_port API_PORT
+  if [[ -n "${MAILSUB_CP_API_PORT:-}" ]]; then
+    ((attempt == 1)) || fail_with_log kube-apiserver "kube-apiserver could not bind port ${MAILSUB_CP_API_PORT} (MAILSUB_CP_API_PORT)."
+    API_PORT="${MAILSUB_CP_API_PORT}"
+  else
+    free_port API_PORT
+  fi
   API_URL="https://127.0.0.1:${API_PORT}"
   log "starting kube-apiserver on ${API_URL}"
   # --endpoint-reconciler-type=none: Endpoints may not hold loopback IPs, so the

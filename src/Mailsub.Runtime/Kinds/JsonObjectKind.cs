@@ -1,0 +1,58 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mailsub.Runtime.Api;
+
+namespace Mailsub.Runtime.Kinds;
+
+/// <summary>
+/// A kind read as a <see cref="JsonObject"/>: for resources the typed client has no model of
+/// (cert-manager's Certificate, policy/v1beta1 PodDisruptionBudget) or that a controller only
+/// inspects in part. Trim- and AOT-safe: no reflection, only the JSON node API.
+/// </summary>
+public sealed class JsonObjectKind(ApiResource resource) : ResourceKind<JsonObject>(resource)
+{
+    public override JsonObject Read(ref Utf8JsonReader reader) =>
+        JsonNode.Parse(ref reader) as JsonObject ?? throw new JsonException($"A {Resource.Kind} that is not a JSON object.");
+
+    public override string Write(JsonObject obj) => obj.ToJsonString();
+
+    public override string? Name(JsonObject obj) => MetaString(obj, "name");
+    public override string? Namespace(JsonObject obj) => MetaString(obj, "namespace");
+    public override string? ResourceVersion(JsonObject obj) => MetaString(obj, "resourceVersion");
+    public override string? Uid(JsonObject obj) => MetaString(obj, "uid");
+
+    public override string? Label(JsonObject obj, string key) =>
+        Metadata(obj)?["labels"] is JsonObject labels && labels[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+
+    public override IReadOnlyList<OwnerRef> Owners(JsonObject obj)
+    {
+        if (Metadata(obj)?["ownerReferences"] is not JsonArray { Count: > 0 } refs)
+        {
+            return [];
+        }
+        var owners = new List<OwnerRef>(refs.Count);
+        foreach (var node in refs)
+        {
+            if (node is JsonObject r)
+            {
+                owners.Add(new OwnerRef(Str(r, "apiVersion") ?? "", Str(r, "kind") ?? "", Str(r, "name") ?? "", Str(r, "uid"),
+                    r["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b));
+            }
+        }
+        return owners;
+    }
+
+    public override void PrepareForCache(JsonObject obj)
+    {
+        obj["apiVersion"] = Resource.ApiVersion;
+        obj["kind"] = Resource.Kind;
+        Metadata(obj)?.Remove("managedFields");
+    }
+
+    private static JsonObject? Metadata(JsonObject obj) => obj["metadata"] as JsonObject;
+
+    private static string? MetaString(JsonObject obj, string name) => Metadata(obj) is { } meta ? Str(meta, name) : null;
+
+    private static string? Str(JsonObject obj, string name) =>
+        obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+}

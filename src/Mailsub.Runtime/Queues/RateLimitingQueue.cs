@@ -1,0 +1,28 @@
+using Mailsub.Runtime.Rate;
+
+namespace Mailsub.Runtime.Queues;
+
+/// <summary>
+/// client-go's rate-limiting queue: <see cref="AddRateLimited"/> re-adds an item after the
+/// limiter's delay (a retry); <see cref="Forget"/> clears its backoff after a success.
+/// </summary>
+public class RateLimitingQueue<T>(IRateLimiter<T> rateLimiter, TimeProvider? timeProvider = null)
+    : DelayingQueue<T>(timeProvider) where T : notnull
+{
+    private long _retries;
+
+    public IRateLimiter<T> RateLimiter { get; } = rateLimiter;
+
+    /// <summary>Rate-limited re-adds (the retries counter).</summary>
+    public long RetriesTotal => Interlocked.Read(ref _retries);
+
+    public void AddRateLimited(T item)
+    {
+        Interlocked.Increment(ref _retries);
+        AddAfter(item, RateLimiter.When(item));
+    }
+
+    public void Forget(T item) => RateLimiter.Forget(item);
+
+    public int NumRequeues(T item) => RateLimiter.NumRequeues(item);
+}

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps crds bench clean
+.PHONY: build test deps controlplane crds bench clean
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -17,8 +17,13 @@ build: deps
 deps:
 	@hack/deps.sh
 
+# A real kube-apiserver, etcd and kube-controller-manager (Kubernetes 1.20.2, built from Debian's
+# source once and cached in ~/.cache/mailsub; minutes the first time, progress on stderr).
+controlplane:
+	@hack/controlplane/build.sh >/dev/null
+
 # The tests run the published NativeAOT binaries, not the JIT builds.
-test: build
+test: build controlplane
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
 

@@ -83,9 +83,21 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         Wire(state, controller.Queue.Add);
 
         var metrics = new OperatorMetrics(controller, state);
-        using var metricServer = BindAddress.IsOff(options.MetricsBindAddress) ? null : metrics.Serve(options.MetricsBindAddress!);
-        using var probes = BindAddress.IsOff(options.HealthProbeBindAddress) ? null
-            : new ProbeServer(options.HealthProbeBindAddress!, () => state.Synced.All(s => s()));
+        IDisposable? metricServer = null, probes = null;
+        try
+        {
+            metricServer = BindAddress.IsOff(options.MetricsBindAddress) ? null : metrics.Serve(options.MetricsBindAddress!);
+            probes = BindAddress.IsOff(options.HealthProbeBindAddress) ? null
+                : new ProbeServer(options.HealthProbeBindAddress!, () => state.Synced.All(s => s()));
+        }
+        catch (Exception ex) when (ex is System.Net.HttpListenerException or FormatException)
+        {
+            metricServer?.Dispose();
+            _log.LogError("cannot serve metrics={Metrics} probes={Probes} error={Error}", options.MetricsBindAddress, options.HealthProbeBindAddress, ex.Message);
+            return 2;
+        }
+        using var disposeMetrics = metricServer;
+        using var disposeProbes = probes;
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         var sets = new List<Func<CancellationToken, Task>>
@@ -99,7 +111,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         try
         {
             await WaitForSyncAsync(state, cancellationToken).ConfigureAwait(false);
-            _log.LogInformation("caches synced submissions={Count}", state.Submissions.Informers.Sum(i => i.Store.Count));
+            _log.LogInformation("caches synced submissions={Submissions}", state.Submissions.Informers.Sum(i => i.Store.Count));
             if (!options.LeaderElect)
             {
                 IsLeader = true;

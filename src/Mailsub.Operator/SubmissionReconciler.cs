@@ -52,7 +52,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         await WriteStatusAsync(submission, old, status, ct).ConfigureAwait(false);
         await RecordEventsAsync(submission, old, status, ct).ConfigureAwait(false);
         logger.LogInformation(
-            "reconciled object={Key} generation={Generation} ready={Ready} reason={Reason} writes={Writes} policy={Policy} duration_ms={Ms}",
+            "reconciled object={Object} generation={Generation} ready={Ready} reason={Reason} writes={Writes} policy={Policy} duration_ms={DurationMs}",
             key, generation, StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Status,
             StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Reason, outcome.Writes, status.Policy ?? "-",
             (int)(DateTime.UtcNow - started).TotalMilliseconds);

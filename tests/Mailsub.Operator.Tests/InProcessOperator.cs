@@ -19,9 +19,9 @@ internal sealed class InProcessOperator : IAsyncDisposable
 
     public SubmissionOperator Operator { get; }
 
-    public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns)
+    public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns, OperatorOptions? options = null)
     {
-        var op = new InProcessOperator(config, new OperatorOptions
+        var op = new InProcessOperator(config, options ?? new OperatorOptions
         {
             Namespaces = [ns],
             MetricsBindAddress = "0",

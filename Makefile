@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane crds bench clean
+.PHONY: build test deps controlplane crds bench clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -26,6 +26,11 @@ controlplane:
 test: build controlplane
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
+
+# The operator on a local control plane with the modern sample, served by a local Postfix on
+# 127.0.0.1:587/465 (a "kubelet for one pod" projects what the operator wrote). Ctrl-C stops it.
+run: build controlplane
+	hack/run.sh
 
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render

@@ -25,8 +25,11 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
 
     private readonly ConcurrentDictionary<(ApiResource, ObjectKey), (string Hash, string ResourceVersion)> _applied = new();
 
-    /// <summary>Writes (applies and deletes) made, for tests and metrics.</summary>
+    /// <summary>Write requests (applies and deletes) sent, for tests and metrics.</summary>
     public long Writes;
+
+    /// <summary>Writes that changed an object (a new resourceVersion, or a deletion); a no-op apply is not one.</summary>
+    public long Changes;
 
     public static JsonObject OwnerReference(MailSubmission owner) => new()
     {
@@ -65,7 +68,12 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
         }
         var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, ct).ConfigureAwait(false);
         Interlocked.Increment(ref Writes);
-        _applied[key] = (hash, SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "");
+        var version = SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "";
+        if (cached is null || version != SubmissionKinds.Str(cached, "metadata", "resourceVersion"))
+        {
+            Interlocked.Increment(ref Changes);
+        }
+        _applied[key] = (hash, version);
         return result;
     }
 
@@ -100,6 +108,7 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
                 {
                 }
                 Interlocked.Increment(ref Writes);
+                Interlocked.Increment(ref Changes);
                 _applied.TryRemove((resource, new ObjectKey(ns, name)), out _);
                 deleted++;
             }

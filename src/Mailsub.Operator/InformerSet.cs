@@ -41,6 +41,9 @@ public sealed class InformerSet<T> where T : class
 
     public long ListCount => Informers.Sum(i => i.ListCount);
 
+    /// <summary>Watches that ended in 410 (resourceVersion too old) and led to a relist.</summary>
+    public long ExpiredCount => Informers.Sum(i => i.ExpiredCount);
+
     public void AddHandler(InformerHandler<T> handler)
     {
         foreach (var informer in Informers)

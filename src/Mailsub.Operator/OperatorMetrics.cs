@@ -29,6 +29,7 @@ public sealed class OperatorMetrics
         var adds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue", new CounterConfiguration { LabelNames = ["name"] });
         var retries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue", new CounterConfiguration { LabelNames = ["name"] });
         var childWrites = factory.CreateCounter("mailsub_child_writes_total", "Applies and deletes of child objects");
+        var childChanges = factory.CreateCounter("mailsub_child_changes_total", "Child writes that changed an object (no-op applies excluded)");
         var statusWrites = factory.CreateCounter("mailsub_status_writes_total", "Status subresource writes");
         var secretGets = factory.CreateCounter("mailsub_secret_gets_total", "Direct GETs of Secret data (cache misses by resourceVersion)");
         var workers = factory.CreateGauge("controller_runtime_active_workers", "Number of currently used workers per controller", new GaugeConfiguration { LabelNames = ["controller"] });
@@ -56,6 +57,7 @@ public sealed class OperatorMetrics
             retries.WithLabels(ControllerName).IncTo(controller.Queue.RetriesTotal);
             workers.WithLabels(ControllerName).Set(controller.ActiveWorkers);
             childWrites.IncTo(Interlocked.Read(ref state.Applier.Writes));
+            childChanges.IncTo(Interlocked.Read(ref state.Applier.Changes));
             statusWrites.IncTo(Interlocked.Read(ref state.StatusWrites));
             secretGets.IncTo(Interlocked.Read(ref state.SecretData.Gets));
         });

@@ -52,7 +52,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         await WriteStatusAsync(submission, old, status, ct).ConfigureAwait(false);
         await RecordEventsAsync(submission, old, status, ct).ConfigureAwait(false);
         logger.LogInformation(
-            "reconciled object={Object} generation={Generation} ready={Ready} reason={Reason} writes={Writes} policy={Policy} duration_ms={DurationMs}",
+            "reconciled object={Object} generation={Generation} ready={Ready} reason={Reason} changes={Changes} policy={Policy} duration_ms={DurationMs}",
             key, generation, StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Status,
             StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Reason, outcome.Writes, status.Policy ?? "-",
             (int)(DateTime.UtcNow - started).TotalMilliseconds);
@@ -122,7 +122,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             (Kinds.SecretResource, ChildNames.GeneratedPasswords(valid)),
         };
-        var writesBefore = Interlocked.Read(ref state.Applier.Writes);
+        var changesBefore = Interlocked.Read(ref state.Applier.Changes);
         foreach (var child in ChildObjects.Build(valid, rendered, users.Passwords!, options))
         {
             if (child is Certificate && state.Certificates is null)
@@ -138,10 +138,10 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false);
         }
         await state.Applier.PruneAsync(submission, state.ChildResources, keep, ct).ConfigureAwait(false);
-        outcome.Writes = (int)(Interlocked.Read(ref state.Applier.Writes) - writesBefore);
+        outcome.Writes = (int)(Interlocked.Read(ref state.Applier.Changes) - changesBefore);
         if (outcome.Writes > 0)
         {
-            outcome.Progressing = ("ChildrenApplied", $"Applied {outcome.Writes} change(s) to the Postfix objects; waiting for them to settle.");
+            outcome.Progressing = ("ChildrenApplied", $"Changed {outcome.Writes} Postfix object(s); waiting for them to settle.");
         }
 
         CheckTls(submission, valid, report, Set, outcome);

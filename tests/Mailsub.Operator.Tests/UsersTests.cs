@@ -14,14 +14,14 @@ public sealed class UsersTests(ControlPlaneFixture cp)
         using var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
         var ns = await cp.CreateNamespaceAsync("users");
-        string generated, usersVersion;
+        string generated, usersVersion, readySince;
         JsonObject referencedBefore;
         await using (var op = await InProcessOperator.StartAsync(cluster.Config, ns))
         {
             await cluster.CreateSecretAsync(ns, "alice-password", new() { ["password"] = "alice-secret-1" });
             referencedBefore = (await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/alice-password"))!;
             await cluster.CreateAsync(Cluster.MailSubmissions(ns), Submissions.Modern("modern"));
-            await Scenario.MakeReadyAsync(cluster, ns, "modern");
+            readySince = Cluster.Condition(await Scenario.MakeReadyAsync(cluster, ns, "modern"), "Ready", "lastTransitionTime")!;
             var gen = await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/modern-generated-passwords");
             generated = Decode(gen, "bob");
             Assert.Equal(24, generated.Length);
@@ -42,6 +42,11 @@ public sealed class UsersTests(ControlPlaneFixture cp)
             var users = await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/modern-users");
             Assert.Equal(generated, Decode(users, "bob"));
             Assert.Equal(usersVersion, Cluster.Str(users, "metadata", "resourceVersion"));
+            // A restart changes nothing, so Ready never flickers.
+            var submission = await cluster.SubmissionAsync(ns, "modern");
+            Assert.Equal("True", Cluster.Condition(submission, "Ready"));
+            Assert.Equal(readySince, Cluster.Condition(submission, "Ready", "lastTransitionTime"));
+            Assert.Equal(0, Interlocked.Read(ref op.Operator.State!.Applier.Changes));
         }
         var referencedAfter = (await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/alice-password"))!;
         Assert.Equal(Cluster.Str(referencedBefore, "metadata", "resourceVersion"), Cluster.Str(referencedAfter, "metadata", "resourceVersion"));

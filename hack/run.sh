@@ -1,0 +1,129 @@
+#!/usr/bin/env bash
+# make run: a local control plane, the CRDs, the operator (bin/mailsub run), the modern sample
+# with a self-signed certificate, and a "kubelet for one pod" that projects the ConfigMap and
+# Secrets the operator wrote into folders (with the kubelet's atomic ..data swap) and runs
+# bin/mailsub-entrypoint on loopback. Prints the conditions, a swaks command and a line starting
+# with READY; stays in the foreground until interrupted, then stops everything it started.
+set -euo pipefail
+root=$(cd "$(dirname "$0")/.." && pwd)
+dir=${MAILSUB_RUN_DIR:-/tmp/mailsub-run}
+ns=mail
+name=modern
+metrics=${MAILSUB_RUN_METRICS:-127.0.0.1:18080}
+probes=${MAILSUB_RUN_PROBES:-127.0.0.1:18081}
+log() { echo "[$(date -u +%T)] run: $*" >&2; }
+
+pids=()
+cleanup() {
+  trap - EXIT INT TERM
+  log "stopping"
+  for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
+  "$root/hack/controlplane/stop.sh" "$dir/cp" >/dev/null 2>&1 || true
+  log "stopped"
+}
+trap cleanup EXIT INT TERM
+
+rm -rf "$dir" && mkdir -p "$dir/pod"
+"$root/hack/controlplane/start.sh" "$dir/cp" >&2
+# shellcheck disable=SC1091
+. "$dir/cp/env"
+api() { curl -sS --fail-with-body --cacert "$MAILSUB_CP_CA_FILE" -H "Authorization: Bearer $MAILSUB_CP_TOKEN" "$@"; }
+url=$MAILSUB_CP_APISERVER_URL
+apply_yaml() { # FILE PATH: server-side apply of a one-document YAML file
+  api -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data-binary @"$1" "$url$2?fieldManager=make-run&force=true" >/dev/null
+}
+crd_name() { awk '/^metadata:/{m=1;next} m&&/^  name:/{print $2; exit}' "$1"; }
+
+for f in "$root"/crds/*.yaml "$root"/third_party/cert-manager-v1.12.9/*.yaml; do
+  apply_yaml "$f" "/apis/apiextensions.k8s.io/v1/customresourcedefinitions/$(crd_name "$f")"
+done
+until api "$url/apis/mailsub.dev/v1alpha1/mailsubmissions" >/dev/null 2>&1 && api "$url/apis/cert-manager.io/v1/certificates" >/dev/null 2>&1; do sleep 0.5; done
+api -X POST -H 'Content-Type: application/json' -d "{\"metadata\":{\"name\":\"$ns\"}}" "$url/api/v1/namespaces" >/dev/null
+log "CRDs installed, namespace $ns created"
+
+"$root/bin/mailsub" run --kubeconfig "$dir/cp/kubeconfig" --metrics-bind-address "$metrics" --health-probe-bind-address "$probes" >"$dir/operator.log" 2>&1 &
+pids+=($!)
+until curl -sf "http://$probes/readyz" >/dev/null 2>&1; do sleep 0.2; done
+log "operator ready (log: $dir/operator.log)"
+
+b64() { base64 -w0; }
+alice=$(openssl rand -base64 18)
+api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secrets" \
+  -d "{\"metadata\":{\"name\":\"alice-password\"},\"data\":{\"password\":\"$(printf %s "$alice" | b64)\"}}" >/dev/null
+apply_yaml "$root/samples/modern.yaml" "/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name"
+log "applied samples/modern.yaml"
+
+# Play cert-manager: a self-signed certificate in the Certificate's Secret, and Ready.
+until api "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$name-tls" >/dev/null 2>&1; do sleep 0.2; done
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=mail.example.com" \
+  -addext "subjectAltName=DNS:mail.example.com,DNS:smtp.example.com" -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
+api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secrets" \
+  -d "{\"metadata\":{\"name\":\"$name-tls\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"$(b64 <"$dir/tls.crt")\",\"tls.key\":\"$(b64 <"$dir/tls.key")\"}}" >/dev/null
+api -X PATCH -H 'Content-Type: application/merge-patch+json' "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$name-tls/status" \
+  -d '{"status":{"conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"self-signed by make run"}]}}' >/dev/null
+log "certificate issued (self-signed)"
+
+# The kubelet for one pod: project a ConfigMap or Secret into a folder as the kubelet does
+# (files in a timestamped folder, ..data -> it swapped atomically, key -> ..data/key).
+project() { # KIND NAME FOLDER
+  local json new old stamp
+  json=$(api "$url/api/v1/namespaces/$ns/$1/$2" 2>/dev/null) || return 1
+  new=$(jq -S -c '.data // {}' <<<"$json" | sha256sum | cut -c1-16)
+  old=$(cat "$3/.hash" 2>/dev/null || true)
+  [ "$new" = "$old" ] && return 0
+  mkdir -p "$3"
+  stamp="..$(date -u +%Y_%m_%d_%H_%M_%S.%N)"
+  mkdir "$3/$stamp"
+  for key in $(jq -r '.data // {} | keys[]' <<<"$json"); do
+    if [ "$1" = secrets ]; then jq -r --arg k "$key" '.data[$k]' <<<"$json" | base64 -d >"$3/$stamp/$key"
+    else jq -j --arg k "$key" '.data[$k]' <<<"$json" >"$3/$stamp/$key"; fi
+    ln -sfn "..data/$key" "$3/$key"
+  done
+  ln -sfn "$stamp" "$3/..data_tmp" && mv -T "$3/..data_tmp" "$3/..data"
+  find "$3" -maxdepth 1 -name '..20*' ! -name "$stamp" -exec rm -rf {} +
+  find "$3" -maxdepth 1 -type l ! -name '..data' ! -exec test -e {} \; -delete
+  echo "$new" >"$3/.hash"
+}
+mark_pods_ready() {
+  local now; now=$(date -u +%FT%TZ)
+  for pod in $(api "$url/api/v1/namespaces/$ns/pods" | jq -r '.items[] | select(.status.phase != "Running") | .metadata.name'); do
+    api -X PATCH -H 'Content-Type: application/merge-patch+json' "$url/api/v1/namespaces/$ns/pods/$pod/status" \
+      -d "{\"status\":{\"phase\":\"Running\",\"conditions\":[{\"type\":\"Ready\",\"status\":\"True\",\"lastTransitionTime\":\"$now\"},{\"type\":\"ContainersReady\",\"status\":\"True\",\"lastTransitionTime\":\"$now\"}]}}" >/dev/null
+  done
+}
+kubelet() {
+  while true; do
+    project configmaps "$name-postfix" "$dir/pod/config" || true
+    project secrets "$name-users" "$dir/pod/users" || true
+    project secrets "$name-tls" "$dir/pod/tls" || true
+    sleep 1
+  done
+}
+until project configmaps "$name-postfix" "$dir/pod/config" && project secrets "$name-users" "$dir/pod/users" \
+  && project secrets "$name-tls" "$dir/pod/tls"; do sleep 0.5; done
+kubelet &
+pids+=($!)
+"$root/bin/mailsub-entrypoint" --config "$dir/pod/config" --users "$dir/pod/users" --tls "$dir/pod/tls" \
+  --state "$dir/pod/state" --listen 127.0.0.1 >"$dir/postfix.log" 2>&1 &
+pids+=($!)
+entrypoint=$!
+until (exec 3<>/dev/tcp/127.0.0.1/587) 2>/dev/null; do
+  kill -0 "$entrypoint" 2>/dev/null || { log "mailsub-entrypoint exited:"; tail -20 "$dir/postfix.log" >&2; exit 1; }
+  sleep 0.3
+done
+log "postfix listening on 127.0.0.1:587 and :465 (log: $dir/postfix.log)"
+# Only now report the pods ready (all replicas: this kubelet runs one Postfix for them).
+until [ "$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name" | jq -r '.status.conditions[]? | select(.type=="Ready") | .status')" = True ]; do
+  mark_pods_ready; sleep 0.5
+done
+
+status=$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name")
+jq -r '.status.conditions[] | "\(.type)=\(.status)\t\(.reason)\t\(.message)"' <<<"$status"
+jq -r '"policy=\(.status.policy) configHash=\(.status.configHash)"' <<<"$status"
+bob=$(api "$url/api/v1/namespaces/$ns/secrets/$name-generated-passwords" | jq -r '.data.bob' | base64 -d)
+echo "KUBECONFIG=$dir/cp/kubeconfig"
+echo "swaks --server 127.0.0.1:587 --tls --auth PLAIN --auth-user bob --auth-password '$bob' --from bob@example.com --to someone@example.net --quit-after AUTH"
+echo "swaks --server 127.0.0.1:465 --tls-on-connect --auth PLAIN --auth-user alice --auth-password '$alice' --from alice@example.com --to someone@example.net --quit-after AUTH"
+echo "READY $name: Ready=True, metrics http://$metrics/metrics, Ctrl-C stops everything"
+wait "$entrypoint"

@@ -30,8 +30,10 @@ test: build controlplane
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
 
+# The chart carries a copy (not a symlink: see charts/mailsub/README.md); a test checks they are equal.
 crds:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- crd > crds/mailsub.dev_mailsubmissions.yaml
+	cp crds/mailsub.dev_mailsubmissions.yaml charts/mailsub/crds/
 
 clean:
 	rm -rf bin src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane crds bench clean
+.PHONY: build test deps controlplane crds docs bench clean
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -26,6 +26,10 @@ controlplane:
 test: build controlplane
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
+
+# docs/reference.md from the API types (a test fails when it is stale).
+docs:
+	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs > docs/reference.md
 
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render

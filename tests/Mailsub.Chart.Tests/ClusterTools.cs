@@ -17,6 +17,26 @@ public static class ClusterTools
         (JsonObject)JsonNode.Parse(await cp.Kubectl(["get", .. args, "-o", "json", "--show-managed-fields"]))!;
 
     /// <summary>
+    /// cert-manager's CRDs (v1.12.9, from MAILSUB_CERT_MANAGER_CRDS or shared/third_party as
+    /// hack/controlplane/selftest.sh finds them), so Certificates are a served resource.
+    /// </summary>
+    public static async Task InstallCertManagerCrdsAsync(this ControlPlaneFixture cp)
+    {
+        var dir = Environment.GetEnvironmentVariable("MAILSUB_CERT_MANAGER_CRDS");
+        if (string.IsNullOrEmpty(dir))
+        {
+            dir = new[] { Tools.PathOf("..", "shared", "third_party", "cert-manager-v1.12.9"), "/work/shared/third_party/cert-manager-v1.12.9" }
+                .FirstOrDefault(Directory.Exists)
+                ?? throw new InvalidOperationException("cert-manager CRDs not found: set MAILSUB_CERT_MANAGER_CRDS to the folder holding cert-manager.io_*.yaml");
+        }
+        var certificates = Directory.GetFiles(dir, "*certificates*.yaml").Where(f => !f.Contains("request", StringComparison.Ordinal)).ToArray();
+        Assert.NotEmpty(certificates);
+        foreach (var file in certificates)
+            await cp.Kubectl("apply", "--server-side", "--force-conflicts", "-f", file);
+        await cp.Kubectl("wait", "--for=condition=established", "crd/certificates.cert-manager.io", "--timeout=60s");
+    }
+
+    /// <summary>
     /// A token of the ServiceAccount, minted the 1.20 way: a kubernetes.io/service-account-token
     /// Secret annotated with the account's name, filled in by kube-controller-manager.
     /// </summary>

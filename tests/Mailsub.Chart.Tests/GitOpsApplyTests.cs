@@ -38,13 +38,15 @@ public sealed class GitOpsApplyTests(ControlPlaneFixture cp, ITestOutputHelper o
 
         // What the operator's status apply looks like (field manager mailsub, status subresource):
         // SIMULATED here with kubectl until the controller is on main. The next GitOps apply must
-        // neither change the object nor take status, and mailsub must own status only.
+        // neither change the object nor take status, and mailsub must own status only. (--validate=false:
+        // kubectl validates the body against the whole schema, which requires spec; the status
+        // subresource ignores spec.)
         var generation = (long)submission["metadata"]!["generation"]!;
         await Tools.Kubectl(cp.KubeconfigPath, $$"""
             {"apiVersion":"mailsub.dev/v1alpha1","kind":"MailSubmission","metadata":{"name":"submission","namespace":"{{ns}}"},
              "status":{"observedGeneration":{{generation}},"policy":"Healthy","conditions":[
                {"type":"Ready","status":"True","reason":"Ready","message":"simulated","lastTransitionTime":"2026-11-27T10:00:00Z" } ] } }
-            """, "apply", "--server-side", "--field-manager=mailsub", "--subresource=status", "-f", "-");
+            """, "apply", "--server-side", "--field-manager=mailsub", "--subresource=status", "--validate=false", "-f", "-");
         var afterStatus = await Versions(ns);
         await ApplyAsync(rendered);
         Assert.Equal(afterStatus, await Versions(ns));

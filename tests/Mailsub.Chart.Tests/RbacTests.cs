@@ -99,6 +99,7 @@ public sealed class RbacTests(ControlPlaneFixture cp, ITestOutputHelper output)
 
     private async Task InstallAsync(string name, string ns, params string[] values)
     {
+        await cp.InstallCertManagerCrdsAsync();
         var watch = Stopwatch.StartNew();
         await cp.Helm(["install", name, Tools.ChartDirectory, "--namespace", ns, .. values]);
         output.WriteLine($"helm install {name}: {watch.ElapsedMilliseconds} ms");

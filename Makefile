@@ -27,9 +27,10 @@ test: build controlplane
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
 
-# docs/reference.md from the API types (a test fails when it is stale).
+# docs/reference.md and README's reference block from the API types (a test fails when it is stale).
 docs:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs > docs/reference.md
+	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs --readme README.md
 
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render

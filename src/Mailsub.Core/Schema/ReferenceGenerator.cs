@@ -49,23 +49,40 @@ public static class ReferenceGenerator
             "Look at the Deployment and its pods (`kubectl describe deploy`, events): image pull, scheduling, or the entrypoint rejecting a configuration (its log says why).", [], []),
     ];
 
-    public static string Generate()
+    /// <summary>Markers of the generated block in README.md.</summary>
+    public const string ReadmeBegin = "<!-- BEGIN GENERATED REFERENCE (mailsub docs --readme README.md) -->";
+    public const string ReadmeEnd = "<!-- END GENERATED REFERENCE -->";
+
+    /// <summary>The README with its generated block replaced by the reference at heading level 3.</summary>
+    public static string ReplaceReadmeBlock(string readme)
     {
+        var begin = readme.IndexOf(ReadmeBegin, StringComparison.Ordinal);
+        var end = readme.IndexOf(ReadmeEnd, StringComparison.Ordinal);
+        if (begin < 0 || end < begin)
+            throw new ArgumentException($"README has no block between \"{ReadmeBegin}\" and \"{ReadmeEnd}\"", nameof(readme));
+        return readme[..(begin + ReadmeBegin.Length)] + "\n" + Generate(headingLevel: 3) + readme[end..];
+    }
+
+    /// <param name="headingLevel">Level of the title (1 for docs/reference.md); sections are one deeper.</param>
+    public static string Generate(int headingLevel = 1)
+    {
+        var h1 = new string('#', headingLevel);
+        var h2 = new string('#', headingLevel + 1);
         var crd = CrdGenerator.Build();
         var schema = crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["properties"]!;
         var md = new StringBuilder();
         md.Append("<!-- Generated from the C# types in src/Mailsub.Core/Api and src/Mailsub.Core/Schema/ReferenceGenerator.cs by `mailsub docs`. Do not edit. -->\n");
-        md.Append("# MailSubmission reference (").Append(MailSubmission.Group).Append('/').Append(MailSubmission.Version).Append(")\n\n");
+        md.Append(h1).Append(" MailSubmission reference (").Append(MailSubmission.Group).Append('/').Append(MailSubmission.Version).Append(")\n\n");
         md.Append(Cell(crd["spec"]!["versions"]![0]!["schema"]!["openAPIV3Schema"]!["description"]?.GetValue<string>() ?? "")).Append("\n\n");
         md.Append("Short name `").Append(MailSubmission.ShortName).Append("`. Defaults are applied by the API server from the CRD schema.\n\n");
 
-        md.Append("## spec\n\n| field | type | default | description |\n| --- | --- | --- | --- |\n");
+        md.Append(h2).Append(" spec\n\n| field | type | default | description |\n| --- | --- | --- | --- |\n");
         Walk(md, schema["spec"]!, "spec", withDefaults: true);
-        md.Append("\n## status\n\nWritten by the operator only (server-side apply, field manager `mailsub`, status subresource).\n\n");
+        md.Append('\n').Append(h2).Append(" status\n\nWritten by the operator only (server-side apply, field manager `mailsub`, status subresource).\n\n");
         md.Append("| field | type | default | description |\n| --- | --- | --- | --- |\n");
         Walk(md, schema["status"]!, "status", withDefaults: false);
 
-        md.Append("\n## Conditions\n\n`Ready`, `Reconciling` and `Stalled` follow kstatus (Flux, Argo CD: `docs/argocd-health.lua`). ");
+        md.Append('\n').Append(h2).Append(" Conditions\n\n`Ready`, `Reconciling` and `Stalled` follow kstatus (Flux, Argo CD: `docs/argocd-health.lua`). ");
         md.Append("The policy-health conditions stay True with warnings named in their message; an error finding turns them False with the finding as the reason. ");
         md.Append("`status.policy` sums them up: `").Append(PolicySummary.Healthy).Append("`, `").Append(PolicySummary.Warning).Append("` (any warning) or `")
           .Append(PolicySummary.Unhealthy).Append("` (any error).\n\n");

@@ -19,6 +19,19 @@ public class ReferenceGeneratorTests
             $"{path} is stale: run `make docs` (or MAILSUB_UPDATE_GOLDEN=1 make test) and commit the result");
     }
 
+    /// <summary>README.md carries the same reference between its markers.</summary>
+    [Fact]
+    public void Readme_reference_block_is_up_to_date()
+    {
+        var path = Repository.PathOf("README.md");
+        var readme = File.ReadAllText(path);
+        var updated = ReferenceGenerator.ReplaceReadmeBlock(readme);
+        if (Repository.UpdateGolden)
+            File.WriteAllText(path, updated);
+        else
+            Assert.True(readme == updated, "README.md's API reference is stale: run `make docs` (or MAILSUB_UPDATE_GOLDEN=1 make test) and commit the result");
+    }
+
     [Fact]
     public void Every_condition_type_is_documented_once()
     {

@@ -6,4 +6,5 @@ root.Subcommands.Add(RenderCommand.Create());
 root.Subcommands.Add(LintCommand.Create());
 root.Subcommands.Add(CrdCommand.Create());
 root.Subcommands.Add(DocsCommand.Create());
+root.Subcommands.Add(RunCommand.Create());
 return root.Parse(args).Invoke();

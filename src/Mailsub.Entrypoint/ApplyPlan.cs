@@ -16,15 +16,18 @@ public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Relo
         bool config = applied.Config.Fingerprint != current.Config.Fingerprint;
         bool users = applied.Users.Fingerprint != current.Users.Fingerprint;
         bool tls = applied.Tls.Fingerprint != current.Tls.Fingerprint;
+        bool relay = applied.Relay.Fingerprint != current.Relay.Fingerprint;
         return new ApplyPlan(
             // The TLS directory decides smtpd_tls_CAfile and must be checked before Postfix
-            // is pointed at it again.
-            RebuildConfig: config || tls,
+            // is pointed at it again. The relay credentials table is keyed by main.cf's
+            // relayhost, so it is rebuilt along with the config.
+            RebuildConfig: config || tls || relay,
             // A config change can change the realms too; the installer sees that once it has
             // asked postconf, and rebuilds then.
             RebuildSaslDb: users,
-            // smtpd reads its certificate when it starts, so rotation means new daemons.
-            // Cyrus opens sasldb on every lookup, so users alone need no reload.
-            Reload: config || tls);
+            // smtpd reads its certificate when it starts, so rotation means new daemons; smtp
+            // reads a texthash table when it starts too. Cyrus opens sasldb on every lookup,
+            // so users alone need no reload.
+            Reload: config || tls || relay);
     }
 }

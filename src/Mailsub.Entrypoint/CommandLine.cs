@@ -1,16 +1,17 @@
 namespace Mailsub.Entrypoint;
 
 /// <summary>Parses <c>mailsub-entrypoint --config DIR --users DIR --tls DIR --state DIR
-/// [--listen ADDRESS] [--grace SECONDS]</c>.</summary>
+/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS]</c>.</summary>
 public static class CommandLine
 {
     public const string Usage =
         "usage: mailsub-entrypoint [--config DIR] [--users DIR] [--tls DIR] [--state DIR]\n" +
-        "                          [--listen ADDRESS] [--grace SECONDS]\n" +
+        "                          [--relay DIR] [--listen ADDRESS] [--grace SECONDS]\n" +
         $"  --config DIR      main.cf, master.cf, smtpd.conf (default {EntrypointOptions.DefaultConfigDir})\n" +
         $"  --users DIR       one file per login, content = password (default {EntrypointOptions.DefaultUsersDir})\n" +
         $"  --tls DIR         tls.crt, tls.key, optional ca.crt (default {EntrypointOptions.DefaultTlsDir})\n" +
         $"  --state DIR       queue, sasldb and runtime config (default {EntrypointOptions.DefaultStateDir})\n" +
+        "  --relay DIR       username, password for SMTP AUTH to relayhost (default: none)\n" +
         "  --listen ADDRESS  overrides inet_interfaces\n" +
         "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n";
 
@@ -24,6 +25,7 @@ public static class CommandLine
         string users = EntrypointOptions.DefaultUsersDir;
         string tls = EntrypointOptions.DefaultTlsDir;
         string state = EntrypointOptions.DefaultStateDir;
+        string? relay = null;
         string? listen = null;
         TimeSpan grace = EntrypointOptions.DefaultGrace;
 
@@ -41,6 +43,7 @@ public static class CommandLine
                 case "--users": users = value; break;
                 case "--tls": tls = value; break;
                 case "--state": state = value; break;
+                case "--relay": relay = value; break;
                 case "--listen":
                     if (string.IsNullOrWhiteSpace(value))
                         return (null, "--listen needs an address such as 127.0.0.1 or all");
@@ -62,6 +65,7 @@ public static class CommandLine
             Path.GetFullPath(tls, currentDirectory),
             Path.GetFullPath(state, currentDirectory),
             listen,
-            grace), null);
+            grace,
+            relay is null ? null : Path.GetFullPath(relay, currentDirectory)), null);
     }
 }

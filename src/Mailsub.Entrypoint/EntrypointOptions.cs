@@ -2,13 +2,16 @@ namespace Mailsub.Entrypoint;
 
 /// <summary>What the entrypoint was told on its command line. Every path is absolute:
 /// Postfix ignores a relative <c>-c</c> directory without saying so.</summary>
+/// <param name="RelayDir">The smarthost credentials Secret (<c>username</c>, <c>password</c>),
+/// or null when Postfix logs in to no relay host.</param>
 public sealed record EntrypointOptions(
     string ConfigDir,
     string UsersDir,
     string TlsDir,
     string StateDir,
     string? Listen,
-    TimeSpan Grace)
+    TimeSpan Grace,
+    string? RelayDir = null)
 {
     // The container's mount points; the operator's pod template mounts the ConfigMap, the
     // user Secret, the certificate Secret and the state volume exactly here.

@@ -1,7 +1,9 @@
 namespace Mailsub.Entrypoint;
 
-/// <summary>The three mounted inputs as read at one moment.</summary>
-public sealed record InputSnapshot(DirectorySnapshot Config, DirectorySnapshot Users, DirectorySnapshot Tls)
+/// <summary>The mounted inputs as read at one moment. <paramref name="Relay"/> is empty when
+/// the entrypoint was given no --relay directory.</summary>
+public sealed record InputSnapshot(
+    DirectorySnapshot Config, DirectorySnapshot Users, DirectorySnapshot Tls, DirectorySnapshot Relay)
 {
-    public string Fingerprint => $"{Config.Fingerprint}/{Users.Fingerprint}/{Tls.Fingerprint}";
+    public string Fingerprint => $"{Config.Fingerprint}/{Users.Fingerprint}/{Tls.Fingerprint}/{Relay.Fingerprint}";
 }

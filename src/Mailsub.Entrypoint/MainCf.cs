@@ -39,6 +39,30 @@ public static class MainCf
         return output.ToString();
     }
 
+    /// <summary>The value of the last definition of <paramref name="name"/>, continuation lines
+    /// joined by single spaces, or null when the text does not define it.</summary>
+    public static string? ValueOf(string text, string name)
+    {
+        string? value = null;
+        bool reading = false;
+        foreach (string line in Lines(text))
+        {
+            if (IsBlankOrComment(line))
+                continue;
+            if (!char.IsWhiteSpace(line[0]))
+            {
+                reading = ParameterName(line) == name;
+                if (reading)
+                    value = line[(line.IndexOf('=') + 1)..].Trim();
+            }
+            else if (reading)
+            {
+                value = (value + " " + line.Trim()).Trim();
+            }
+        }
+        return value;
+    }
+
     /// <summary>The name on a logical line's first physical line, or null for text that is
     /// not a parameter definition.</summary>
     private static string? ParameterName(string line)

@@ -18,19 +18,32 @@ internal sealed class RuntimeInstaller(
         {
             IReadOnlyList<string> realms = _realms;
             RuntimeConfig? config = null;
+            string? relayTable = null;
             if (plan.RebuildConfig)
             {
                 var problems = new List<string>();
                 config = Render(inputs, problems);
                 if (TlsPair.Problem(inputs.Tls) is { } tls)
                     problems.Add($"{options.TlsDir}: {tls}");
+                RelayLogin? relayLogin = null;
+                if (options.RelayDir is { } relayDir)
+                {
+                    (relayLogin, var relayProblems) = RelayCredentials.From(inputs.Relay);
+                    problems.AddRange(relayProblems.Select(p => $"{relayDir}: {p}"));
+                }
                 if (config is null || problems.Count > 0)
                     return problems;
 
                 generation = store.Write(config);
                 var (values, valueProblems) = await postfix.ValuesAsync(
-                    generation, expand: true, "smtpd_sasl_local_domain", "mydomain", "myhostname");
+                    generation, expand: true, "smtpd_sasl_local_domain", "mydomain", "myhostname", "relayhost");
                 problems.AddRange(valueProblems);
+                if (relayLogin is not null && valueProblems.Count == 0)
+                {
+                    relayTable = RelayCredentials.Table(values[3], relayLogin);
+                    if (relayTable is null)
+                        problems.Add($"{options.RelayDir}: holds smarthost credentials, but main.cf sets no relayhost to use them with");
+                }
                 var (saslValues, saslProblems) = await postfix.ValuesAsync(
                     generation, expand: false, SaslMechanismGuard.Parameters);
                 problems.AddRange(saslProblems);
@@ -61,6 +74,8 @@ internal sealed class RuntimeInstaller(
                 File.Move(newSaslDb, state.SaslDb, overwrite: true);
                 newSaslDb = null;
             }
+            if (relayTable is not null)
+                WriteOwnerOnly(state.RelayCredentials, relayTable);
             if (generation is not null && config is not null)
             {
                 store.Activate(generation, config);
@@ -93,10 +108,30 @@ internal sealed class RuntimeInstaller(
         if (mainCf is null || masterCf is null || smtpdConf is null)
             return null;
 
-        var overrides = RuntimeOverrides.For(options, state, RuntimeOverrides.HasCaFile(inputs.Tls));
+        var overrides = RuntimeOverrides.For(options, state, RuntimeOverrides.HasCaFile(inputs.Tls),
+            MainCf.ValueOf(mainCf, "smtp_sasl_password_maps"));
         return new RuntimeConfig(
             MainCf.WithParameters(mainCf, overrides, "mailsub-entrypoint: paths of this pod"),
             masterCf,
             SmtpdConf.WithSaslDbPath(smtpdConf, state.SaslDb));
+    }
+
+    /// <summary>Replaces <paramref name="path"/> in one rename with a file that only its owner
+    /// (root) can read, as SASL_README asks of a password table: smtp(8) opens it before it
+    /// drops root privileges.</summary>
+    private static void WriteOwnerOnly(string path, string text)
+    {
+        string temporary = path + ".new";
+        File.Delete(temporary);
+        using (var stream = new FileStream(temporary, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            stream.Write(System.Text.Encoding.UTF8.GetBytes(text));
+        }
+        File.Move(temporary, path, overwrite: true);
     }
 }

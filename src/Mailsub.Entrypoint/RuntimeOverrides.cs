@@ -5,8 +5,10 @@ namespace Mailsub.Entrypoint;
 /// ConfigMap runs in a pod, in tests and on a plain VM.</summary>
 public static class RuntimeOverrides
 {
+    /// <param name="renderedPasswordMaps">smtp_sasl_password_maps as the mounted main.cf sets
+    /// it; with --relay, it is pointed at the state directory's table unless it already is.</param>
     public static IReadOnlyList<KeyValuePair<string, string>> For(
-        EntrypointOptions options, StateLayout state, bool hasCaFile)
+        EntrypointOptions options, StateLayout state, bool hasCaFile, string? renderedPasswordMaps = null)
     {
         var parameters = new List<KeyValuePair<string, string>>
         {
@@ -21,6 +23,9 @@ public static class RuntimeOverrides
         };
         if (options.Listen is { } listen)
             parameters.Add(new("inet_interfaces", listen));
+        if (options.RelayDir is not null
+            && RelayCredentials.PasswordMapsOverride(renderedPasswordMaps, state.RelayCredentials) is { } maps)
+            parameters.Add(new("smtp_sasl_password_maps", maps));
         return parameters;
     }
 

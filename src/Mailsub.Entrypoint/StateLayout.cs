@@ -10,6 +10,9 @@ public sealed record StateLayout(string Root)
     public string DataDir => Path.Combine(Root, "data");
     public string SaslDb => Path.Combine(Root, "sasldb2");
 
+    /// <summary>The smarthost credentials table (texthash) written from --relay, mode 0600.</summary>
+    public string RelayCredentials => Path.Combine(Root, "relay-credentials");
+
     /// <summary>What <c>postfix -c</c> is given: a symlink to the live generation.</summary>
     public string ConfigLink => Path.Combine(Root, "etc");
 

@@ -42,8 +42,8 @@ internal sealed class Supervisor
         if (problems.Count > 0)
         {
             Report.Error("the configuration is not valid, so Postfix was not started. Fix the " +
-                $"MailSubmission resource (or the files in {_options.ConfigDir}, {_options.UsersDir}, " +
-                $"{_options.TlsDir}) and the pod will retry when it restarts:", problems);
+                $"MailSubmission resource (or the files in {string.Join(", ", InputDirectories)}) " +
+                "and the pod will retry when it restarts:", problems);
             return 1;
         }
 
@@ -115,6 +115,9 @@ internal sealed class Supervisor
         return await DrainAndStopAsync(master);
     }
 
+    private IEnumerable<string> InputDirectories =>
+        new[] { _options.ConfigDir, _options.UsersDir, _options.TlsDir, _options.RelayDir }.OfType<string>();
+
     private static string Describe(ApplyPlan plan) => string.Join(", ", new[]
     {
         plan.RebuildConfig ? "config" : null,
@@ -123,12 +126,13 @@ internal sealed class Supervisor
     }.OfType<string>());
 
     private static readonly InputSnapshot EmptyInputs =
-        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
+        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
 
     private InputSnapshot Read() => new(
         ProjectedDirectory.Read(_options.ConfigDir),
         ProjectedDirectory.Read(_options.UsersDir),
-        ProjectedDirectory.Read(_options.TlsDir));
+        ProjectedDirectory.Read(_options.TlsDir),
+        _options.RelayDir is { } relay ? ProjectedDirectory.Read(relay) : DirectorySnapshot.Empty);
 
     private async Task<InputSnapshot> ReadInputsAsync()
     {

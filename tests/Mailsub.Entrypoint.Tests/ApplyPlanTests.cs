@@ -7,7 +7,7 @@ public class ApplyPlanTests
     private static DirectorySnapshot Dir(string content) =>
         new(new Dictionary<string, byte[]> { ["f"] = System.Text.Encoding.UTF8.GetBytes(content) });
 
-    private static readonly InputSnapshot Applied = new(Dir("config"), Dir("users"), Dir("tls"));
+    private static readonly InputSnapshot Applied = new(Dir("config"), Dir("users"), Dir("tls"), Dir("relay"));
 
     [Fact]
     public void Nothing_changed_means_nothing_to_do()
@@ -31,5 +31,12 @@ public class ApplyPlanTests
     public void A_certificate_change_rechecks_the_config_and_reloads()
     {
         Assert.Equal(new ApplyPlan(true, false, true), ApplyPlan.Between(Applied, Applied with { Tls = Dir("x") }));
+    }
+
+    [Fact]
+    public void A_relay_credentials_change_rebuilds_the_config_and_reloads()
+    {
+        // smtp(8) reads its texthash table when it starts, so only new daemons see new credentials.
+        Assert.Equal(new ApplyPlan(true, false, true), ApplyPlan.Between(Applied, Applied with { Relay = Dir("x") }));
     }
 }

@@ -18,11 +18,12 @@ public class CommandLineTests
     public void Every_option_is_read_and_relative_paths_become_absolute()
     {
         var (options, _) = CommandLine.Parse(
-            ["--config", "cfg", "--users", "/u", "--tls", "../tls", "--state", "st", "--listen", "127.0.0.1", "--grace", "7"],
+            ["--config", "cfg", "--users", "/u", "--tls", "../tls", "--state", "st", "--listen", "127.0.0.1", "--grace", "7",
+             "--relay", "relay"],
             "/work/run");
 
         Assert.Equal(new EntrypointOptions("/work/run/cfg", "/u", "/work/tls", "/work/run/st", "127.0.0.1",
-            TimeSpan.FromSeconds(7)), options);
+            TimeSpan.FromSeconds(7), "/work/run/relay"), options);
     }
 
     [Theory]
@@ -31,6 +32,7 @@ public class CommandLineTests
     [InlineData("--grace", "soon")]
     [InlineData("--grace", "-1")]
     [InlineData("--listen", " ")]
+    [InlineData("--state", "s", "--relay")]
     public void Bad_arguments_are_an_error(params string[] args)
     {
         var (options, error) = CommandLine.Parse(args, "/");

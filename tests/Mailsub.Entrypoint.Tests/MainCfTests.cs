@@ -35,6 +35,16 @@ public class MainCfTests
     }
 
     [Fact]
+    public void ValueOf_reads_the_last_definition_with_its_continuation_lines()
+    {
+        string text = "relayhost = [a]:25\n# relayhost = [c]:25\nrelayhost = [b]:587,\n    [d]:587\nrelayhost_x = y\n";
+
+        Assert.Equal("[b]:587, [d]:587", MainCf.ValueOf(text, "relayhost"));
+        Assert.Equal("", MainCf.ValueOf("relayhost =\n", "relayhost"));
+        Assert.Null(MainCf.ValueOf(text, "smtp_sasl_password_maps"));
+    }
+
+    [Fact]
     public void Comments_blank_lines_and_similar_names_are_kept()
     {
         string text = "# queue_directory = /x\n\nqueue_directory_extra = 1\n  # indented comment\n";

@@ -33,6 +33,21 @@ public class RuntimeOverridesTests
     }
 
     [Fact]
+    public void With_relay_the_password_maps_read_the_state_directory_unless_they_already_do()
+    {
+        var relay = Options with { RelayDir = "/r" };
+        var state = new StateLayout("/s");
+
+        Assert.Equal("texthash:/s/relay-credentials",
+            RuntimeOverrides.For(relay, state, true, "texthash:/var/lib/mailsub/relay-credentials").ToDictionary()["smtp_sasl_password_maps"]);
+        Assert.Equal("texthash:/s/relay-credentials", RuntimeOverrides.For(relay, state, true, null).ToDictionary()["smtp_sasl_password_maps"]);
+        Assert.DoesNotContain("smtp_sasl_password_maps",
+            RuntimeOverrides.For(relay, state, true, "texthash:/s/relay-credentials").ToDictionary().Keys);
+        Assert.DoesNotContain("smtp_sasl_password_maps",
+            RuntimeOverrides.For(Options, state, true, "texthash:/var/lib/mailsub/relay-credentials").ToDictionary().Keys);
+    }
+
+    [Fact]
     public void An_empty_ca_crt_is_no_CA()
     {
         var tls = new DirectorySnapshot(new Dictionary<string, byte[]> { ["ca.crt"] = [] });

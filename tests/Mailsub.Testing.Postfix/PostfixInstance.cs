@@ -22,6 +22,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         Config = new ProjectedVolume(Path.Combine(root, "config"));
         Users = new ProjectedVolume(Path.Combine(root, "users"));
         Tls = new ProjectedVolume(Path.Combine(root, "tls"));
+        Relay = new ProjectedVolume(Path.Combine(root, "relay"));
         StateDirectory = Path.Combine(root, "state");
     }
 
@@ -32,6 +33,9 @@ public sealed class PostfixInstance : IAsyncDisposable
     public ProjectedVolume Config { get; }
     public ProjectedVolume Users { get; }
     public ProjectedVolume Tls { get; }
+
+    /// <summary>The --relay Secret; used only when the options name relay credentials.</summary>
+    public ProjectedVolume Relay { get; }
     public string StateDirectory { get; }
     public SmtpSink Sink { get; }
 
@@ -101,6 +105,8 @@ public sealed class PostfixInstance : IAsyncDisposable
             instance.WriteConfig();
             instance.SetUsers(options.Users);
             instance.SetTls(options.Tls ?? TlsMaterial.SelfSigned("mail.example.test"));
+            if (options.RelayCredentials is { } relay)
+                instance.SetRelayCredentials(relay);
             await instance.LaunchAsync();
             return instance;
         }
@@ -134,6 +140,10 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     public void SetUsers(IReadOnlyDictionary<string, string> users) =>
         Users.Write(users.ToDictionary(u => u.Key, u => Encoding.UTF8.GetBytes(u.Value)));
+
+    /// <summary>Replaces the --relay Secret (keys username and password).</summary>
+    public void SetRelayCredentials(IReadOnlyDictionary<string, string> credentials) =>
+        Relay.Write(credentials.ToDictionary(c => c.Key, c => Encoding.UTF8.GetBytes(c.Value)));
 
     public void SetTls(TlsMaterial tls)
     {
@@ -227,7 +237,8 @@ public sealed class PostfixInstance : IAsyncDisposable
         };
         foreach (string argument in prefix.Concat([
             "--config", Config.Path, "--users", Users.Path, "--tls", Tls.Path, "--state", StateDirectory,
-            "--listen", Host, "--grace", _options.GraceSeconds.ToString()]))
+            "--listen", Host, "--grace", _options.GraceSeconds.ToString(),
+            .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path]]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -13,6 +13,10 @@ public sealed class PostfixInstanceOptions
     /// <summary>The TLS Secret; a fresh self-signed certificate for mail.example.test when null.</summary>
     public TlsMaterial? Tls { get; init; }
 
+    /// <summary>The smarthost credentials Secret (keys <c>username</c> and <c>password</c>);
+    /// when set, the entrypoint runs with --relay. Null: no --relay.</summary>
+    public IReadOnlyDictionary<string, string>? RelayCredentials { get; init; }
+
     /// <summary>main.cf parameters set on top of the rendered file. relayhost points at the
     /// instance's <see cref="SmtpSink"/> unless given here.</summary>
     public IReadOnlyDictionary<string, string> MainCfParameters { get; init; } = new Dictionary<string, string>();

@@ -112,19 +112,13 @@ public static class PostfixDeployment
     {
         List<V1Volume> volumes =
         [
+            // Every key at the top level, as the entrypoint's --config expects: main.cf,
+            // master.cf and smtpd.conf. The entrypoint installs smtpd.conf as
+            // sasl/smtpd.conf of its runtime copy (ContainerPaths.SaslConfigFile) itself.
             new()
             {
                 Name = "config",
-                ConfigMap = new V1ConfigMapVolumeSource
-                {
-                    Name = ChildNames.Postfix(valid),
-                    Items =
-                    [
-                        new V1KeyToPath { Key = RenderedConfig.MainCfName, Path = RenderedConfig.MainCfName },
-                        new V1KeyToPath { Key = RenderedConfig.MasterCfName, Path = RenderedConfig.MasterCfName },
-                        new V1KeyToPath { Key = RenderedConfig.SmtpdConfName, Path = ContainerPaths.SaslConfigFile },
-                    ],
-                },
+                ConfigMap = new V1ConfigMapVolumeSource { Name = ChildNames.Postfix(valid) },
             },
             SecretVolume("users", ChildNames.Users(valid)),
         ];

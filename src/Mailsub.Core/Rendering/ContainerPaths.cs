@@ -8,14 +8,14 @@ namespace Mailsub.Core.Rendering;
 /// </summary>
 public static class ContainerPaths
 {
-    /// <summary>The ConfigMap: main.cf, master.cf and <see cref="SaslConfigFile"/>.</summary>
+    /// <summary>The ConfigMap: main.cf, master.cf and smtpd.conf, all at the top level.</summary>
     public const string Config = "/etc/mailsub/config";
 
     /// <summary>
-    /// smtpd.conf, relative to the config directory. Debian's Postfix ignores
-    /// cyrus_sasl_config_path and reads $config_directory/sasl/smtpd.conf; main.cf points
-    /// cyrus_sasl_config_path at the same place, so upstream builds agree. The entrypoint
-    /// copies this subdirectory along with main.cf and master.cf.
+    /// smtpd.conf, relative to the config directory Postfix runs with: the entrypoint's runtime
+    /// copy of <see cref="Config"/>, where it installs the ConfigMap's smtpd.conf. Debian's
+    /// Postfix ignores cyrus_sasl_config_path and reads $config_directory/sasl/smtpd.conf;
+    /// main.cf points cyrus_sasl_config_path at the same place, so upstream builds agree.
     /// </summary>
     public const string SaslConfigFile = "sasl/smtpd.conf";
 

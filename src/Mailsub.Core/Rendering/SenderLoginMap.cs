@@ -7,16 +7,17 @@ public sealed record SenderOwners(string Sender, IReadOnlyList<string> Owners);
 
 /// <summary>
 /// The smtpd_sender_login_maps table. reject_sender_login_mismatch compares the owners with the
-/// name the SASL server reports, and Cyrus reports `login@realm` once smtpd_sasl_local_domain is
-/// set, whether the client typed `login` or `login@realm`. Each user therefore owns its senders
-/// under both spellings: the realm form is what Cyrus reports today, and the bare form keeps the
-/// table right if the realm is ever empty.
+/// name the SASL server reports, and Cyrus reports `login@realm` for the realm the login landed
+/// in: smtpd_sasl_local_domain for a bare `login`, the typed domain for `login@domain`. The
+/// entrypoint gives every user a sasldb entry in that realm and in mydomain, so `login` and
+/// `login@mydomain` both log in. Each user therefore owns its senders as `login@realm`,
+/// `login@mydomain` and the bare `login`, which keeps the table right if the realm is ever empty.
 /// </summary>
 public static class SenderLoginMap
 {
     public static IReadOnlyList<SenderOwners> Build(ValidSubmission valid)
     {
-        var realm = SaslRealm(valid);
+        string[] realms = [SaslRealm(valid), valid.Domain];
         // Postfix folds table keys to lower case, so two spellings of one address are one key.
         var owners = new SortedDictionary<string, SortedSet<string>>(StringComparer.Ordinal);
         foreach (var user in valid.Spec.Auth.Users)
@@ -27,7 +28,8 @@ public static class SenderLoginMap
                 if (!owners.TryGetValue(key, out var logins))
                     owners[key] = logins = new SortedSet<string>(StringComparer.Ordinal);
                 logins.Add(user.Name);
-                logins.Add($"{user.Name}@{realm}");
+                foreach (var realm in realms)
+                    logins.Add($"{user.Name}@{realm}");
             }
         }
         return owners.Select(e => new SenderOwners(e.Key, e.Value.ToList())).ToList();

@@ -97,12 +97,16 @@ public class PostfixDeploymentTests
     }
 
     [Fact]
-    public void Mounts_config_with_smtpd_conf_under_sasl_and_secrets_owner_read_only()
+    public void Mounts_every_config_key_at_the_top_level_and_secrets_owner_read_only()
     {
-        var pod = Build(Variations.Valid("relay-credentials-verify")).Spec.Template.Spec;
+        var valid = Variations.Valid("relay-credentials-verify");
+        var pod = Build(valid).Spec.Template.Spec;
 
         Assert.Equal(["config", "users", "tls", "relay", "state", "tmp"], pod.Volumes.Select(v => v.Name));
-        Assert.Equal(["main.cf=main.cf", "master.cf=master.cf", "smtpd.conf=sasl/smtpd.conf"], pod.Volumes[0].ConfigMap.Items.Select(i => $"{i.Key}={i.Path}"));
+        // The entrypoint reads --config DIR/{main.cf,master.cf,smtpd.conf}: no items, no subdirectory.
+        Assert.Null(pod.Volumes[0].ConfigMap.Items);
+        Assert.Equal(["main.cf", "master.cf", "smtpd.conf"],
+            PostfixConfigMap.Build(valid, BuildGen.Rendered(valid)).Data.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("relay-postfix", pod.Volumes[0].ConfigMap.Name);
         Assert.Equal(["relay-users", "relay-tls", "relay-credentials"], pod.Volumes.Where(v => v.Secret is not null).Select(v => v.Secret.SecretName));
         Assert.All(pod.Volumes.Where(v => v.Secret is not null), v => Assert.Equal(256, v.Secret.DefaultMode));

@@ -6,16 +6,26 @@ namespace Mailsub.Core.Tests.Rendering;
 public class SenderLoginMapTests
 {
     [Fact]
-    public void Each_sender_is_owned_by_its_logins_with_and_without_the_realm()
+    public void Each_sender_is_owned_by_its_logins_bare_in_the_realm_and_in_mydomain()
     {
+        // Logging in as alice@example.com (mydomain) makes Cyrus report that name, not the realm form.
         var map = SenderLoginMap.Build(Samples.Valid("modern"));
 
         Assert.Equal(
         [
-            "@lists.example.com = bob, bob@mail.example.com",
-            "alice@example.com = alice, alice@mail.example.com",
-            "bob@example.com = bob, bob@mail.example.com",
+            "@lists.example.com = bob, bob@example.com, bob@mail.example.com",
+            "alice@example.com = alice, alice@example.com, alice@mail.example.com",
+            "bob@example.com = bob, bob@example.com, bob@mail.example.com",
         ], map.Select(e => $"{e.Sender} = {string.Join(", ", e.Owners)}"));
+    }
+
+    [Fact]
+    public void A_realm_that_is_mydomain_is_listed_once()
+    {
+        var valid = Gen.Valid(Gen.Submission("m", s => s.Auth.LocalDomain = "$mydomain",
+            s => s.Auth.Users = [new UserSpec { Name = "bob", AllowedSenders = ["bob@example.com"] }]));
+
+        Assert.Equal(["bob", "bob@example.com"], SenderLoginMap.Build(valid).Single().Owners);
     }
 
     [Fact]
@@ -29,7 +39,7 @@ public class SenderLoginMapTests
 
         var team = SenderLoginMap.Build(valid).Single(e => e.Sender == "team@example.com");
 
-        Assert.Equal(["alice", "alice@mail.example.com", "bob", "bob@mail.example.com"], team.Owners);
+        Assert.Equal(["alice", "alice@example.com", "alice@mail.example.com", "bob", "bob@example.com", "bob@mail.example.com"], team.Owners);
     }
 
     [Theory]

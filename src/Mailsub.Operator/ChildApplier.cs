@@ -1,0 +1,128 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mailsub.Core.Api;
+using Mailsub.Core.Builders;
+using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Kinds;
+
+namespace Mailsub.Operator;
+
+/// <summary>
+/// Applies a submission's children (server-side apply, field manager <c>mailsub</c>, force) with a
+/// controller owner reference, and writes nothing when the cached child already holds the apply
+/// body. The check is two-fold: the child carries a hash of the last apply body
+/// (<see cref="ApplyHashAnnotation"/>), so a changed intent is always written; and the cached
+/// child must still hold every field of the body (<see cref="JsonSubset"/>), so a hand edit is
+/// reverted. Where the server normalises a field (so the subset check can never pass), the
+/// resourceVersion the last apply produced stands in: the same body against the same version is
+/// not written again. Secrets are cached without data, so for them only that version counts.
+/// </summary>
+public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<ApiResource, InformerSet<JsonObject>?> cacheOf)
+{
+    public const string ApplyHashAnnotation = "mailsub.dev/apply-hash";
+
+    private readonly ConcurrentDictionary<(ApiResource, ObjectKey), (string Hash, string ResourceVersion)> _applied = new();
+
+    /// <summary>Writes (applies and deletes) made, for tests and metrics.</summary>
+    public long Writes;
+
+    public static JsonObject OwnerReference(MailSubmission owner) => new()
+    {
+        ["apiVersion"] = MailSubmission.ApiVersionValue,
+        ["kind"] = MailSubmission.KindValue,
+        ["name"] = owner.Metadata.Name,
+        ["uid"] = owner.Metadata.Uid,
+        ["controller"] = true,
+        ["blockOwnerDeletion"] = true,
+    };
+
+    /// <summary>Applies <paramref name="body"/> unless the cache shows it applied; returns the server's object when written.</summary>
+    public async Task<JsonObject?> ApplyAsync(MailSubmission owner, JsonObject body, CancellationToken ct)
+    {
+        var resource = SubmissionKinds.ResourceOf(SubmissionKinds.Str(body, "apiVersion")!, SubmissionKinds.Str(body, "kind")!);
+        var metadata = (JsonObject)body["metadata"]!;
+        metadata["namespace"] = owner.Metadata.NamespaceProperty;
+        metadata["ownerReferences"] = new JsonArray(OwnerReference(owner));
+        metadata.Remove("annotations", out var annotationsNode);
+        var annotations = annotationsNode as JsonObject ?? new JsonObject();
+        var hash = Hash(body.ToJsonString());
+        annotations[ApplyHashAnnotation] = hash;
+        metadata["annotations"] = annotations;
+
+        var name = SubmissionKinds.Str(body, "metadata", "name")!;
+        var key = (resource, new ObjectKey(owner.Metadata.NamespaceProperty, name));
+        var cached = cacheOf(resource)?.Get(owner.Metadata.NamespaceProperty!, name);
+        if (cached is not null && SubmissionKinds.Str(cached, "metadata", "annotations", ApplyHashAnnotation) == hash)
+        {
+            var rv = SubmissionKinds.Str(cached, "metadata", "resourceVersion") ?? "";
+            var sameVersion = _applied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == rv;
+            if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(cached, body)))
+            {
+                return null;
+            }
+        }
+        var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, ct).ConfigureAwait(false);
+        Interlocked.Increment(ref Writes);
+        _applied[key] = (hash, SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "");
+        return result;
+    }
+
+    /// <summary>
+    /// Deletes the children of <paramref name="owner"/> (labelled with it and controlled by it)
+    /// that are not in <paramref name="keep"/>; returns how many.
+    /// </summary>
+    public async Task<int> PruneAsync(MailSubmission owner, IEnumerable<ApiResource> resources,
+        ISet<(ApiResource, string)> keep, CancellationToken ct)
+    {
+        var ns = owner.Metadata.NamespaceProperty!;
+        var deleted = 0;
+        foreach (var resource in resources)
+        {
+            if (cacheOf(resource) is not { } cache)
+            {
+                continue;
+            }
+            foreach (var child in cache.ListByLabel(ns, ChildMetadata.SubmissionLabel, owner.Metadata.Name))
+            {
+                var name = SubmissionKinds.Str(child, "metadata", "name")!;
+                if (keep.Contains((resource, name)) || !ControlledBy(child, owner))
+                {
+                    continue;
+                }
+                using var request = new HttpRequestMessage(HttpMethod.Delete, api.Resolve(resource.ObjectPath(ns, name)));
+                try
+                {
+                    using var _ = await api.SendCheckedAsync(request, streaming: false, ct).ConfigureAwait(false);
+                }
+                catch (KubeNotFoundException)
+                {
+                }
+                Interlocked.Increment(ref Writes);
+                _applied.TryRemove((resource, new ObjectKey(ns, name)), out _);
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    /// <summary>Forgets what was applied for a deleted submission's children.</summary>
+    public void Forget(string ns, string submissionName)
+    {
+        foreach (var key in _applied.Keys)
+        {
+            if (key.Item2.Namespace == ns && key.Item2.Name.StartsWith(submissionName, StringComparison.Ordinal))
+            {
+                _applied.TryRemove(key, out _);
+            }
+        }
+    }
+
+    public static bool ControlledBy(JsonObject child, MailSubmission owner) =>
+        child["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r =>
+            SubmissionKinds.Str(r, "uid") == owner.Metadata.Uid && r?["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b);
+
+    public static string Hash(string text) =>
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];
+}

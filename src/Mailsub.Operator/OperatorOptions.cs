@@ -1,0 +1,24 @@
+using Mailsub.Core.Builders;
+
+namespace Mailsub.Operator;
+
+/// <summary>What `mailsub run` is told: which namespaces, which image, leader election, addresses.</summary>
+public sealed record OperatorOptions
+{
+    /// <summary>Namespaces to watch; empty: all.</summary>
+    public IReadOnlyList<string> Namespaces { get; init; } = [];
+    public string PostfixImage { get; init; } = BuildOptions.DefaultPostfixImage;
+    public int Workers { get; init; } = 2;
+    public bool LeaderElect { get; init; }
+    public string LeaderElectionNamespace { get; init; } = "default";
+    public string LeaderElectionId { get; init; } = "mailsub-operator";
+    /// <summary>This process's identity in the lease (hostname and a random suffix by default).</summary>
+    public string Identity { get; init; } = Environment.MachineName + "_" + Guid.NewGuid().ToString("N")[..8];
+    public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
+    public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>host:port of the Prometheus endpoint (/metrics); null or "0": off.</summary>
+    public string? MetricsBindAddress { get; init; } = ":8080";
+    /// <summary>host:port of /healthz and /readyz; null or "0": off.</summary>
+    public string? HealthProbeBindAddress { get; init; } = ":8081";
+}

@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Text.Json.Nodes;
+using Mailsub.Runtime.Api;
+
+namespace Mailsub.Operator;
+
+/// <summary>
+/// Reads the data of the Secrets the operator needs values from (referenced user passwords and
+/// its own generated passwords). The Secret informer caches metadata only: holding every
+/// Secret's values in memory would keep all the cluster's credentials in the operator. The
+/// metadata cache says whether a Secret exists and its resourceVersion; data is fetched with a
+/// direct GET only when that resourceVersion differs from the one last read, and kept only for
+/// Secrets a MailSubmission reads (entries of deleted Secrets are dropped). So an unchanged
+/// Secret costs no request per reconcile, and unreferenced Secret values are never held.
+/// </summary>
+public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secretsMetadata)
+{
+    private readonly ConcurrentDictionary<ObjectKey, (string ResourceVersion, Dictionary<string, byte[]> Data)> _data = new();
+
+    public long Gets;
+
+    /// <summary>The Secret's data, or null if the metadata cache has no such Secret.</summary>
+    public async Task<IReadOnlyDictionary<string, byte[]>?> ReadAsync(string ns, string name, CancellationToken ct)
+    {
+        var key = new ObjectKey(ns, name);
+        var meta = secretsMetadata.Get(ns, name);
+        if (meta is null)
+        {
+            _data.TryRemove(key, out _);
+            return null;
+        }
+        var rv = SubmissionKinds.Str(meta, "metadata", "resourceVersion") ?? "";
+        if (_data.TryGetValue(key, out var known) && known.ResourceVersion == rv)
+        {
+            return known.Data;
+        }
+        return await GetAsync(ns, name, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>A direct GET (also for a Secret the cache may not have seen yet); null on 404.</summary>
+    public async Task<IReadOnlyDictionary<string, byte[]>?> GetAsync(string ns, string name, CancellationToken ct)
+    {
+        var key = new ObjectKey(ns, name);
+        Interlocked.Increment(ref Gets);
+        using var request = new HttpRequestMessage(HttpMethod.Get, api.Resolve(Runtime.Kinds.Kinds.SecretResource.ObjectPath(ns, name)));
+        try
+        {
+            using var response = await api.SendCheckedAsync(request, streaming: false, ct).ConfigureAwait(false);
+            var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
+            Remember(node);
+            return _data.TryGetValue(key, out var e) ? e.Data : null;
+        }
+        catch (KubeNotFoundException)
+        {
+            _data.TryRemove(key, out _);
+            return null;
+        }
+    }
+
+    /// <summary>Keeps the data of a Secret the operator just read or wrote.</summary>
+    public void Remember(JsonNode? secret)
+    {
+        var ns = SubmissionKinds.Str(secret, "metadata", "namespace");
+        var name = SubmissionKinds.Str(secret, "metadata", "name");
+        if (ns is null || name is null)
+        {
+            return;
+        }
+        var data = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        if (secret?["data"] is JsonObject d)
+        {
+            foreach (var (k, v) in d)
+            {
+                if (v is JsonValue jv && jv.TryGetValue<string>(out var b64))
+                {
+                    data[k] = Convert.FromBase64String(b64);
+                }
+            }
+        }
+        _data[new ObjectKey(ns, name)] = (SubmissionKinds.Str(secret, "metadata", "resourceVersion") ?? "", data);
+    }
+
+    /// <summary>Drops what is kept of a deleted or no longer referenced Secret.</summary>
+    public void Forget(string ns, string name) => _data.TryRemove(new ObjectKey(ns, name), out _);
+}

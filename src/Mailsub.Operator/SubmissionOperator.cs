@@ -1,0 +1,224 @@
+using System.Text.Json.Nodes;
+using k8s;
+using Mailsub.Core.Api;
+using Mailsub.Core.Builders;
+using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Controllers;
+using Mailsub.Runtime.Informers;
+using Mailsub.Runtime.Kinds;
+using Mailsub.Runtime.LeaderElection;
+using Microsoft.Extensions.Logging;
+
+namespace Mailsub.Operator;
+
+/// <summary>
+/// The running operator: discovers what the server serves, starts the informers (on every
+/// replica, as controller-runtime's manager does, so a standby takes over with warm caches and
+/// /readyz means "synced"), and runs the reconcile workers only while it leads (or always without
+/// leader election). On cancellation in-flight reconciles finish and the lease is released.
+/// </summary>
+public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers)
+{
+    private readonly ILogger _log = loggers.CreateLogger("operator");
+
+    /// <summary>Set once the caches exist: for tests and probes.</summary>
+    public OperatorState? State { get; private set; }
+
+    public Controller? Controller { get; private set; }
+
+    public bool IsLeader { get; private set; }
+
+    /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
+    public async Task<int> RunAsync(CancellationToken cancellationToken)
+    {
+        using var api = ApiConnection.FromConfig(config);
+        var discovery = new ApiDiscovery(api);
+        var pdb = await discovery.FirstServedAsync([Kinds.PodDisruptionBudgetV1Resource, Kinds.PodDisruptionBudgetV1Beta1Resource], cancellationToken).ConfigureAwait(false);
+        var certificatesServed = await discovery.IsServedAsync(Kinds.CertificateResource, cancellationToken).ConfigureAwait(false);
+        _log.LogInformation("discovered pdb={Pdb} certificates={Certificates} namespaces={Namespaces} identity={Identity}",
+            pdb?.ApiVersion ?? "none", certificatesServed ? "cert-manager.io/v1" : "none",
+            options.Namespaces.Count == 0 ? "all" : string.Join(",", options.Namespaces), options.Identity);
+
+        var informerLog = loggers.CreateLogger("informer");
+        const string owned = ChildMetadata.SubmissionLabel;
+        InformerSet<JsonObject> Children(JsonObjectKind kind, Action<JsonObject>? transform = null) =>
+            new(api, kind, options.Namespaces, owned, transform, informerLog);
+        var secrets = new InformerSet<JsonObject>(api, SubmissionKinds.Secrets, options.Namespaces, null, s =>
+        {
+            // Metadata only: values are read through SecretReader, for referenced Secrets only.
+            s.Remove("data");
+            s.Remove("stringData");
+        }, informerLog);
+        var apply = new ServerSideApply(api);
+        InformerSet<JsonObject>? certificates = certificatesServed ? Children(SubmissionKinds.Certificates) : null;
+        InformerSet<JsonObject>? budgets = pdb is null ? null : Children(new JsonObjectKind(pdb));
+        OperatorState? state = null;
+        var applier = new ChildApplier(api, apply, r => state!.CacheOf(r));
+        var secretReader = new SecretReader(api, secrets);
+        state = new OperatorState
+        {
+            Options = options,
+            Api = api,
+            Apply = apply,
+            Submissions = new InformerSet<MailSubmission>(api, SubmissionKinds.Submissions, options.Namespaces, null, null, informerLog),
+            ConfigMaps = Children(SubmissionKinds.ConfigMaps),
+            Secrets = secrets,
+            Deployments = Children(SubmissionKinds.Deployments),
+            Services = Children(SubmissionKinds.Services),
+            DisruptionBudgets = budgets,
+            Certificates = certificates,
+            DisruptionBudgetResource = pdb,
+            DisruptionBudgetVersion = pdb == Kinds.PodDisruptionBudgetV1Beta1Resource ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1,
+            Applier = applier,
+            Passwords = new UserPasswords(secretReader, applier),
+            SecretData = secretReader,
+            Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
+        };
+        State = state;
+
+        var reconciler = new SubmissionReconciler(state, loggers.CreateLogger("reconciler"));
+        using var controller = new Controller(reconciler.ReconcileAsync,
+            new ControllerOptions { Name = OperatorMetrics.ControllerName, Workers = options.Workers }, logger: loggers.CreateLogger("controller"));
+        Controller = controller;
+        Wire(state, controller.Queue.Add);
+
+        var metrics = new OperatorMetrics(controller, state);
+        IDisposable? metricServer = null, probes = null;
+        try
+        {
+            metricServer = BindAddress.IsOff(options.MetricsBindAddress) ? null : metrics.Serve(options.MetricsBindAddress!);
+            probes = BindAddress.IsOff(options.HealthProbeBindAddress) ? null
+                : new ProbeServer(options.HealthProbeBindAddress!, () => state.Synced.All(s => s()));
+        }
+        catch (Exception ex) when (ex is System.Net.HttpListenerException or FormatException)
+        {
+            metricServer?.Dispose();
+            _log.LogError("cannot serve metrics={Metrics} probes={Probes} error={Error}", options.MetricsBindAddress, options.HealthProbeBindAddress, ex.Message);
+            return 2;
+        }
+        using var disposeMetrics = metricServer;
+        using var disposeProbes = probes;
+
+        using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var sets = new List<Func<CancellationToken, Task>>
+        {
+            state.Submissions.RunAsync, state.ConfigMaps.RunAsync, state.Secrets.RunAsync, state.Deployments.RunAsync, state.Services.RunAsync,
+        };
+        if (budgets is not null) sets.Add(budgets.RunAsync);
+        if (certificates is not null) sets.Add(certificates.RunAsync);
+        var informers = sets.Select(run => run(stopInformers.Token)).ToArray();
+        var exitCode = 0;
+        try
+        {
+            await WaitForSyncAsync(state, cancellationToken).ConfigureAwait(false);
+            _log.LogInformation("caches synced submissions={Submissions}", state.Submissions.Informers.Sum(i => i.Store.Count));
+            if (!options.LeaderElect)
+            {
+                IsLeader = true;
+                await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                using var client = new Kubernetes(config);
+                var elector = new LeaderElector(new LeaderElectionConfig
+                {
+                    Lock = new LeaseLock(client, options.LeaderElectionNamespace, options.LeaderElectionId),
+                    Identity = options.Identity,
+                    LeaseDuration = options.LeaseDuration,
+                    RenewDeadline = options.RenewDeadline,
+                    RetryPeriod = options.RetryPeriod,
+                    OnStartedLeading = async leading =>
+                    {
+                        IsLeader = true;
+                        _log.LogInformation("leading lease={Namespace}/{Name} identity={Identity}", options.LeaderElectionNamespace, options.LeaderElectionId, options.Identity);
+                        await controller.RunAsync(leading).ConfigureAwait(false);
+                    },
+                    OnStoppedLeading = () =>
+                    {
+                        IsLeader = false;
+                        _log.LogInformation("stopped leading identity={Identity}", options.Identity);
+                    },
+                    OnNewLeader = leader => _log.LogInformation("leader observed leader={Leader}", leader),
+                }, loggers.CreateLogger("leader-election"));
+                await elector.RunAsync(cancellationToken).ConfigureAwait(false);
+                if (!cancellationToken.IsCancellationRequested)
+                {
+                    _log.LogError("leadership lost identity={Identity}: exiting", options.Identity);
+                    exitCode = 1;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        finally
+        {
+            await stopInformers.CancelAsync().ConfigureAwait(false);
+            try
+            {
+                await Task.WhenAll(informers).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+            }
+        }
+        _log.LogInformation("stopped reconciles={Reconciles} errors={Errors}", controller.ReconcilesTotal, controller.ErrorsTotal);
+        return exitCode;
+    }
+
+    private static async Task WaitForSyncAsync(OperatorState state, CancellationToken ct)
+    {
+        while (!state.Synced.All(s => s()))
+        {
+            await Task.Delay(50, ct).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Every change that can alter a submission's outcome enqueues it.</summary>
+    private static void Wire(OperatorState state, Action<string> enqueue)
+    {
+        state.Submissions.AddHandler(new InformerHandler<MailSubmission>
+        {
+            OnAdd = s => enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name)),
+            // Status writes of our own change only resourceVersion and status: skip them.
+            OnUpdate = (old, s) =>
+            {
+                if (old.Metadata.Generation != s.Metadata.Generation || !SameMeta(old, s) || old.Status?.ObservedGeneration != s.Status?.ObservedGeneration
+                    || (s.Status is null))
+                {
+                    enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name));
+                }
+            },
+            OnDelete = s => enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name)),
+        });
+        var byOwner = KeyMappers.ControllerOwner(SubmissionKinds.ConfigMaps, MailSubmission.Group, MailSubmission.KindValue);
+        foreach (var set in new[] { state.ConfigMaps, state.Deployments, state.Services, state.DisruptionBudgets, state.Certificates })
+        {
+            set?.AddHandler(InformerHandler<JsonObject>.Enqueue(byOwner, enqueue));
+        }
+        // Secrets: our own (by owner), and the ones a submission reads (by name, through the index).
+        state.Secrets.AddHandler(InformerHandler<JsonObject>.Enqueue(secret =>
+        {
+            var ns = SubmissionKinds.Str(secret, "metadata", "namespace") ?? "";
+            var name = SubmissionKinds.Str(secret, "metadata", "name") ?? "";
+            var keys = new HashSet<string>(byOwner(secret), StringComparer.Ordinal);
+            foreach (var submission in state.Submissions.List(ns))
+            {
+                if (SecretReferences.References(submission, name))
+                {
+                    keys.Add(Key(ns, submission.Metadata.Name));
+                }
+            }
+            return keys;
+        }, enqueue));
+        state.Secrets.AddHandler(new InformerHandler<JsonObject>
+        {
+            OnDelete = s => state.SecretData.Forget(SubmissionKinds.Str(s, "metadata", "namespace") ?? "", SubmissionKinds.Str(s, "metadata", "name") ?? ""),
+        });
+    }
+
+    private static bool SameMeta(MailSubmission a, MailSubmission b) =>
+        a.Metadata.Uid == b.Metadata.Uid && a.Metadata.DeletionTimestamp == b.Metadata.DeletionTimestamp;
+
+    private static string Key(string? ns, string name) => new ObjectKey(ns, name).ToString();
+}

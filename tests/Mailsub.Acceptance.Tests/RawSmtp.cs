@@ -1,0 +1,129 @@
+using System.Net;
+using System.Net.Security;
+using System.Net.Sockets;
+using System.Text;
+using Mailsub.Testing.Postfix;
+
+namespace Mailsub.Acceptance.Tests;
+
+/// <summary>One SMTP reply: its code and its lines (the text after "NNN-" / "NNN ").</summary>
+internal sealed record SmtpReply(int Code, IReadOnlyList<string> Lines)
+{
+    public string Text => string.Join(" | ", Lines);
+
+    public override string ToString() => $"{Code} {Text}";
+}
+
+/// <summary>A hand-driven SMTP dialogue over a TCP socket, for what no client library does on
+/// purpose: commands before STARTTLS, AUTH with mechanisms the server did not offer, HELO with
+/// an invalid name, pipelining without the server's consent.</summary>
+internal sealed class RawSmtp : IAsyncDisposable
+{
+    private readonly TcpClient _tcp;
+    private readonly StringBuilder _transcript = new();
+    private readonly byte[] _buffer = new byte[8192];
+    private int _start;
+    private int _end;
+    private Stream _stream;
+
+    private RawSmtp(TcpClient tcp, PostfixInstance postfix)
+    {
+        _tcp = tcp;
+        _stream = tcp.GetStream();
+        Postfix = postfix;
+    }
+
+    public PostfixInstance Postfix { get; }
+    public SmtpReply Greeting { get; private set; } = null!;
+    public string Transcript => _transcript.ToString();
+
+    public static async Task<RawSmtp> ConnectAsync(PostfixInstance postfix, int renderedPort, IPAddress? source = null)
+    {
+        var tcp = new TcpClient(AddressFamily.InterNetwork);
+        if (source is not null)
+            tcp.Client.Bind(new IPEndPoint(source, 0));
+        await tcp.ConnectAsync(postfix.Host, postfix.Port(renderedPort));
+        var smtp = new RawSmtp(tcp, postfix);
+        smtp.Greeting = await smtp.ReadReplyAsync();
+        return smtp;
+    }
+
+    /// <summary>Sends one command line and reads its reply.</summary>
+    public async Task<SmtpReply> CommandAsync(string command)
+    {
+        await SendAsync(command + "\r\n");
+        return await ReadReplyAsync();
+    }
+
+    /// <summary>Sends text as it is, in one write.</summary>
+    public async Task SendAsync(string text)
+    {
+        foreach (string line in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+            _transcript.Append("C: ").Append(line).Append('\n');
+        await _stream.WriteAsync(Encoding.ASCII.GetBytes(text));
+        await _stream.FlushAsync();
+    }
+
+    /// <summary>STARTTLS, then the TLS handshake (any certificate accepted) and a new EHLO.</summary>
+    public async Task<SmtpReply> StartTlsAsync(string helo = "client.example.org")
+    {
+        var reply = await CommandAsync("STARTTLS");
+        if (reply.Code != 220)
+            throw new Xunit.Sdk.XunitException(Describe($"STARTTLS answered {reply}"));
+        var tls = new SslStream(_stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+        await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mail.example.test" });
+        _stream = tls;
+        _transcript.Append("(TLS established)\n");
+        return await CommandAsync($"EHLO {helo}");
+    }
+
+    public async Task<SmtpReply> ReadReplyAsync(TimeSpan? timeout = null)
+    {
+        using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
+        var lines = new List<string>();
+        while (true)
+        {
+            string line = await ReadLineAsync(deadline.Token);
+            _transcript.Append("S: ").Append(line).Append('\n');
+            if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out int code))
+                throw new Xunit.Sdk.XunitException(Describe($"not an SMTP reply line: '{line}'"));
+            lines.Add(line.Length > 4 ? line[4..] : "");
+            if (line.Length == 3 || line[3] == ' ')
+                return new SmtpReply(code, lines);
+        }
+    }
+
+    /// <summary>Reads one CRLF-terminated line. EOF before it is an IOException.</summary>
+    private async Task<string> ReadLineAsync(CancellationToken cancel)
+    {
+        while (true)
+        {
+            int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            if (newline >= 0)
+            {
+                string line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
+                _start = newline + 1;
+                return line;
+            }
+            if (_start > 0)
+            {
+                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
+                _end -= _start;
+                _start = 0;
+            }
+            int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel);
+            if (read == 0)
+                throw new IOException($"the server closed the connection\n{Transcript}");
+            _end += read;
+        }
+    }
+
+    public string Describe(string what) =>
+        $"{what}\n--- SMTP transcript (raw) ---\n{Transcript}\n{Postfix.Describe()}";
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stream.DisposeAsync();
+        _tcp.Dispose();
+    }
+}

@@ -1,0 +1,194 @@
+using System.Net;
+using System.Text;
+using System.Text.Json.Nodes;
+using k8s;
+using Mailsub.Core.Serialization;
+using Mailsub.Runtime.Api;
+using Mailsub.Testing.ControlPlane;
+
+namespace Mailsub.Operator.Tests;
+
+/// <summary>Plain JSON requests to the real API server, and the CRDs installed once per run.</summary>
+internal sealed class Cluster : IDisposable
+{
+    private static readonly SemaphoreSlim InstallGate = new(1, 1);
+    private static bool _installed;
+
+    public Cluster(ControlPlaneFixture cp)
+    {
+        Config = KubernetesClientConfiguration.BuildConfigFromConfigFile(cp.KubeconfigPath);
+        Api = ApiConnection.FromConfig(Config);
+    }
+
+    public KubernetesClientConfiguration Config { get; }
+    public ApiConnection Api { get; }
+
+    public static string MailSubmissions(string ns) => $"/apis/mailsub.dev/v1alpha1/namespaces/{ns}/mailsubmissions";
+    public static string Core(string ns, string plural) => $"/api/v1/namespaces/{ns}/{plural}";
+    public static string Apps(string ns, string plural) => $"/apis/apps/v1/namespaces/{ns}/{plural}";
+
+    /// <summary>The MailSubmission CRD (crds/) and cert-manager's (third_party/), once per run.</summary>
+    public async Task InstallCrdsAsync()
+    {
+        await InstallGate.WaitAsync();
+        try
+        {
+            if (_installed)
+            {
+                return;
+            }
+            var root = ControlPlaneFixture.RepositoryRoot;
+            var files = Directory.GetFiles(Path.Combine(root, "crds"), "*.yaml")
+                .Concat(Directory.GetFiles(Path.Combine(root, "third_party", "cert-manager-v1.12.9"), "*.yaml"));
+            foreach (var file in files)
+            {
+                foreach (var doc in YamlDocuments.Parse(await File.ReadAllTextAsync(file)))
+                {
+                    if (doc is JsonObject crd)
+                    {
+                        await SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd, allowConflict: true);
+                    }
+                }
+            }
+            // A new CRD serves a moment after Established: wait until both collections list.
+            foreach (var path in new[] { "/apis/mailsub.dev/v1alpha1/mailsubmissions", "/apis/cert-manager.io/v1/certificates" })
+            {
+                await Eventually.TrueAsync(async () => (await TryGetAsync(path)) is not null, TimeSpan.FromSeconds(60), () => $"{path} served");
+            }
+            _installed = true;
+        }
+        finally
+        {
+            InstallGate.Release();
+        }
+    }
+
+    public async Task<JsonObject?> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType = "application/json", bool allowConflict = false)
+    {
+        using var request = new HttpRequestMessage(method, Api.Resolve(path));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8);
+            request.Content.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue(contentType);
+        }
+        using var response = await Api.SendAsync(request, streaming: false, CancellationToken.None);
+        var text = await response.Content.ReadAsStringAsync();
+        if (allowConflict && response.StatusCode == HttpStatusCode.Conflict)
+        {
+            return null;
+        }
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+        return JsonNode.Parse(text) as JsonObject;
+    }
+
+    public async Task<JsonObject?> TryGetAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Api.Resolve(path));
+        using var response = await Api.SendAsync(request, streaming: false, CancellationToken.None);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+        response.EnsureSuccessStatusCode();
+        return JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
+    }
+
+    public Task<JsonObject?> CreateAsync(string collection, JsonObject body) => SendAsync(HttpMethod.Post, collection, body);
+
+    public Task<JsonObject?> MergePatchAsync(string path, JsonObject patch) =>
+        SendAsync(HttpMethod.Patch, path, patch, "application/merge-patch+json");
+
+    public Task DeleteAsync(string path) => SendAsync(HttpMethod.Delete, path, null);
+
+    public Task<JsonObject?> CreateSecretAsync(string ns, string name, Dictionary<string, string> data, string type = "Opaque") =>
+        CreateAsync(Core(ns, "secrets"), new JsonObject
+        {
+            ["apiVersion"] = "v1",
+            ["kind"] = "Secret",
+            ["metadata"] = new JsonObject { ["name"] = name },
+            ["type"] = type,
+            ["data"] = new JsonObject(data.Select(p => KeyValuePair.Create(p.Key, (JsonNode?)JsonValue.Create(Convert.ToBase64String(Encoding.UTF8.GetBytes(p.Value)))))),
+        });
+
+    public async Task<JsonObject?> SubmissionAsync(string ns, string name) => await TryGetAsync($"{MailSubmissions(ns)}/{name}");
+
+    public static string? Condition(JsonObject? submission, string type, string field = "status") =>
+        (submission?["status"]?["conditions"] as JsonArray)?.FirstOrDefault(c => c?["type"]?.GetValue<string>() == type)?[field]?.GetValue<string>();
+
+    /// <summary>
+    /// No kubelet runs here: pods stay Pending. Marks the Deployment's pods Running and Ready (what a
+    /// kubelet would report), so the real ReplicaSet and Deployment controllers make it Available.
+    /// </summary>
+    public async Task MarkPodsReadyAsync(string ns)
+    {
+        var pods = await TryGetAsync(Core(ns, "pods"));
+        foreach (var pod in (pods?["items"] as JsonArray ?? []).OfType<JsonObject>())
+        {
+            if (Str(pod, "status", "phase") == "Running")
+            {
+                continue;
+            }
+            var now = DateTime.UtcNow.AddSeconds(-5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
+            await MergePatchAsync($"{Core(ns, "pods")}/{Str(pod, "metadata", "name")}/status", new JsonObject
+            {
+                ["status"] = new JsonObject
+                {
+                    ["phase"] = "Running",
+                    ["conditions"] = new JsonArray(
+                        new JsonObject { ["type"] = "Ready", ["status"] = "True", ["lastTransitionTime"] = now },
+                        new JsonObject { ["type"] = "ContainersReady", ["status"] = "True", ["lastTransitionTime"] = now }),
+                },
+            });
+        }
+    }
+
+    /// <summary>What cert-manager would do: the Certificate's Secret and its Ready condition.</summary>
+    public async Task IssueCertificateAsync(string ns, string name)
+    {
+        await CreateSecretAsync(ns, name, new() { ["tls.crt"] = "not-a-real-cert", ["tls.key"] = "not-a-real-key" }, "Opaque");
+        await MergePatchAsync($"/apis/cert-manager.io/v1/namespaces/{ns}/certificates/{name}/status", new JsonObject
+        {
+            ["status"] = new JsonObject
+            {
+                ["conditions"] = new JsonArray(new JsonObject
+                {
+                    ["type"] = "Ready", ["status"] = "True", ["reason"] = "Ready", ["message"] = "Certificate is up to date and has not expired",
+                }),
+            },
+        });
+    }
+
+    /// <summary>Name to resourceVersion of every object of these collections in the namespace.</summary>
+    public async Task<Dictionary<string, string>> VersionsAsync(string ns)
+    {
+        var versions = new Dictionary<string, string>();
+        foreach (var path in new[]
+        {
+            Core(ns, "configmaps"), Core(ns, "secrets"), Core(ns, "services"), Apps(ns, "deployments"),
+            $"/apis/policy/v1beta1/namespaces/{ns}/poddisruptionbudgets", $"/apis/cert-manager.io/v1/namespaces/{ns}/certificates",
+            MailSubmissions(ns),
+        })
+        {
+            var list = await TryGetAsync(path);
+            foreach (var item in (list?["items"] as JsonArray ?? []).OfType<JsonObject>())
+            {
+                versions[path.Split('/').Last() + "/" + Str(item, "metadata", "name")] = Str(item, "metadata", "resourceVersion")!;
+            }
+        }
+        return versions;
+    }
+
+    public static string? Str(JsonNode? node, params string[] path)
+    {
+        foreach (var p in path)
+        {
+            node = node is JsonObject o ? o[p] : null;
+        }
+        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    }
+
+    public void Dispose() => Api.Dispose();
+}

@@ -1,0 +1,6 @@
+using Mailsub.Testing.ControlPlane;
+
+namespace Mailsub.Operator.Tests;
+
+[CollectionDefinition(ControlPlaneFixture.Collection)]
+public sealed class ControlPlaneCollection : ICollectionFixture<ControlPlaneFixture>;

@@ -1,0 +1,50 @@
+using k8s;
+using Microsoft.Extensions.Logging;
+
+namespace Mailsub.Operator.Tests;
+
+/// <summary>The operator running in the test process, watching one namespace; stopped (gracefully) on dispose.</summary>
+internal sealed class InProcessOperator : IAsyncDisposable
+{
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task<int> _run;
+
+    private InProcessOperator(KubernetesClientConfiguration config, OperatorOptions options)
+    {
+        Operator = new SubmissionOperator(config, options, new KeyValueLoggerFactory(TextWriter.Synchronized(Log), LogLevel.Information));
+        _run = Task.Run(() => Operator.RunAsync(_stop.Token));
+    }
+
+    public StringWriter Log { get; } = new();
+
+    public SubmissionOperator Operator { get; }
+
+    public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns, OperatorOptions? options = null)
+    {
+        var op = new InProcessOperator(config, options ?? new OperatorOptions
+        {
+            Namespaces = [ns],
+            MetricsBindAddress = "0",
+            HealthProbeBindAddress = "0",
+            Workers = 2,
+        });
+        await Eventually.TrueAsync(() => Task.FromResult(op.Operator.State?.Synced.All(s => s()) == true || op._run.IsCompleted),
+            TimeSpan.FromSeconds(60), () => "operator caches synced");
+        if (op._run.IsCompleted)
+        {
+            await op._run; // surfaces the failure
+        }
+        return op;
+    }
+
+    public long ChildWrites => Interlocked.Read(ref Operator.State!.Applier.Writes);
+
+    public long StatusWrites => Interlocked.Read(ref Operator.State!.StatusWrites);
+
+    public async ValueTask DisposeAsync()
+    {
+        await _stop.CancelAsync();
+        await _run.WaitAsync(TimeSpan.FromSeconds(60));
+        _stop.Dispose();
+    }
+}

@@ -1,0 +1,92 @@
+using System.Text.Json.Nodes;
+using Mailsub.Testing.ControlPlane;
+using Xunit.Abstractions;
+
+namespace Mailsub.Operator.Tests;
+
+/// <summary>Create, update, delete and drift, against the real kube-apiserver and kube-controller-manager (GC).</summary>
+[Collection(ControlPlaneFixture.Collection)]
+public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task Create_update_delete_follow_the_resource()
+    {
+        using var cluster = new Cluster(cp);
+        await cluster.InstallCrdsAsync();
+        var ns = await cp.CreateNamespaceAsync("life");
+        await using var op = await InProcessOperator.StartAsync(cluster.Config, ns);
+
+        var ready = await Scenario.CreateReadyAsync(cluster, ns, "modern");
+        output.WriteLine(ready["status"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
+        Assert.Equal("1", ready["status"]!["observedGeneration"]!.ToJsonString());
+        Assert.Equal("Healthy", Cluster.Str(ready, "status", "policy"));
+        Assert.Equal("modern-users", Cluster.Str(ready, "status", "usersSecretName"));
+        Assert.Equal("modern-tls", Cluster.Str(ready, "status", "tlsSecretName"));
+        foreach (var type in new[] { "ConfigValid", "RelayProtected", "AuthProtected", "TLSReady", "UsersReady", "Available" })
+        {
+            Assert.Equal("True", Cluster.Condition(ready, type));
+        }
+        Assert.Null(Cluster.Condition(ready, "Stalled"));
+        Assert.Null(Cluster.Condition(ready, "Reconciling"));
+        var uid = Cluster.Str(ready, "metadata", "uid");
+        foreach (var path in new[]
+        {
+            $"{Cluster.Core(ns, "configmaps")}/modern-postfix", $"{Cluster.Core(ns, "secrets")}/modern-users",
+            $"{Cluster.Core(ns, "secrets")}/modern-generated-passwords", $"{Cluster.Core(ns, "services")}/modern",
+            $"{Cluster.Apps(ns, "deployments")}/modern-postfix", $"/apis/policy/v1beta1/namespaces/{ns}/poddisruptionbudgets/modern-postfix",
+            $"/apis/cert-manager.io/v1/namespaces/{ns}/certificates/modern-tls",
+        })
+        {
+            var child = await cluster.TryGetAsync(path);
+            Assert.True(child is not null, path);
+            var owner = (JsonObject)child!["metadata"]!["ownerReferences"]![0]!;
+            Assert.Equal(uid, Cluster.Str(owner, "uid"));
+            Assert.True(owner["controller"]!.GetValue<bool>(), path);
+        }
+
+        // Update: the ConfigMap follows, observedGeneration tracks the generation.
+        await cluster.MergePatchAsync($"{Cluster.MailSubmissions(ns)}/modern",
+            new JsonObject { ["spec"] = new JsonObject { ["limits"] = new JsonObject { ["messageSizeBytes"] = 10485760 } } });
+        var updated = await Scenario.WaitAsync(cluster, ns, "modern",
+            s => s["status"]?["observedGeneration"]?.GetValue<long>() == 2 && Cluster.Condition(s, "Ready") == "True", "generation 2 Ready");
+        Assert.NotEqual(Cluster.Str(ready, "status", "configHash"), Cluster.Str(updated, "status", "configHash"));
+        var configMap = await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix");
+        Assert.Contains("message_size_limit = 10485760", Cluster.Str(configMap, "data", "main.cf"));
+
+        // Delete: the controller-manager's garbage collector removes the children.
+        await cluster.DeleteAsync($"{Cluster.MailSubmissions(ns)}/modern");
+        await Eventually.TrueAsync(async () => await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix") is null
+            && await cluster.TryGetAsync($"{Cluster.Apps(ns, "deployments")}/modern-postfix") is null
+            && await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/modern-users") is null,
+            Scenario.Timeout, () => "children garbage-collected");
+    }
+
+    [Fact]
+    public async Task Hand_edited_ConfigMap_is_reverted_and_idle_operator_writes_nothing()
+    {
+        using var cluster = new Cluster(cp);
+        await cluster.InstallCrdsAsync();
+        var ns = await cp.CreateNamespaceAsync("drift");
+        await using var op = await InProcessOperator.StartAsync(cluster.Config, ns);
+        await Scenario.CreateReadyAsync(cluster, ns, "modern");
+
+        // No hot loop: after convergence, ~10 s without any write to any object in the namespace.
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        var before = await cluster.VersionsAsync(ns);
+        var (childWrites, statusWrites) = (op.ChildWrites, op.StatusWrites);
+        await Task.Delay(TimeSpan.FromSeconds(10));
+        var after = await cluster.VersionsAsync(ns);
+        var changed = before.Where(p => !after.TryGetValue(p.Key, out var v) || v != p.Value).Select(p => p.Key).ToList();
+        output.WriteLine($"idle 10 s: {changed.Count} objects changed, {op.ChildWrites - childWrites} child writes, {op.StatusWrites - statusWrites} status writes");
+        Assert.Empty(changed);
+        Assert.Equal(childWrites, op.ChildWrites);
+        Assert.Equal(statusWrites, op.StatusWrites);
+
+        // Drift: a hand edit of main.cf is reverted.
+        var path = $"{Cluster.Core(ns, "configmaps")}/modern-postfix";
+        var original = Cluster.Str(await cluster.TryGetAsync(path), "data", "main.cf");
+        await cluster.MergePatchAsync(path, new JsonObject { ["data"] = new JsonObject { ["main.cf"] = "mynetworks = 0.0.0.0/0\n" } });
+        await Eventually.TrueAsync(async () => Cluster.Str(await cluster.TryGetAsync(path), "data", "main.cf") == original,
+            Scenario.Timeout, () => "ConfigMap reverted");
+    }
+}

@@ -54,8 +54,8 @@ public class ChartTemplateTests
         Assert.Contains("--health-probe-bind-address=:8081", args);
         Assert.Contains("--metrics-bind-address=:8080", args);
         Assert.Contains("--postfix-image=ghcr.io/mailsub/postfix:0.1.0", args);
-        Assert.Contains("--postfix-seccomp-profile=RuntimeDefault", args);
-        Assert.DoesNotContain(args, a => a.StartsWith("--watch-namespaces", StringComparison.Ordinal));
+        Assert.Contains("--workers=2", args);
+        Assert.DoesNotContain(args, a => a.StartsWith("--namespace", StringComparison.Ordinal));
         Assert.True((bool)pod["securityContext"]!["runAsNonRoot"]!);
         Assert.Equal("RuntimeDefault", (string)pod["securityContext"]!["seccompProfile"]!["type"]!);
         Assert.True((bool)container["securityContext"]!["readOnlyRootFilesystem"]!);
@@ -78,12 +78,12 @@ public class ChartTemplateTests
         Assert.DoesNotContain("ClusterRoleBinding", rendered.Kinds);
         var roles = rendered.OfKind("Role").Select(r => (string)r["metadata"]!["namespace"]!).Order().ToList();
         Assert.Equal(["mail", "mail-staging", "mailsub-system"], roles);   // + leader election in the release namespace
-        Assert.Contains("--watch-namespaces=mail,mail-staging",
-            rendered.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!));
+        var args = rendered.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
+        Assert.Equal(["--namespace=mail", "--namespace=mail-staging"], args.Where(a => a.StartsWith("--namespace", StringComparison.Ordinal)));
     }
 
     [Fact]
-    public async Task Rbac_never_grants_delete_wildcards_pods_nodes_or_rbac()
+    public async Task Rbac_grants_no_wildcards_pods_nodes_or_rbac_and_deletes_only_children()
     {
         foreach (var values in new[] { Array.Empty<string>(), ["--set", "watchNamespaces={mail}"] })
         {
@@ -96,7 +96,9 @@ public class ChartTemplateTests
                     var resources = rule["resources"]!.AsArray().Select(v => (string)v!).ToList();
                     var groups = rule["apiGroups"]!.AsArray().Select(v => (string)v!).ToList();
                     Assert.DoesNotContain("*", verbs.Concat(resources).Concat(groups));
-                    Assert.DoesNotContain("delete", verbs);
+                    // Prune (ChildApplier.PruneAsync) deletes children; nothing else is deleted.
+                    if (verbs.Contains("delete"))
+                        Assert.All(resources, r => Assert.Contains(r, ChildKinds));
                     Assert.DoesNotContain("deletecollection", verbs);
                     Assert.DoesNotContain("escalate", verbs);
                     Assert.DoesNotContain("bind", verbs);
@@ -107,6 +109,8 @@ public class ChartTemplateTests
             }
         }
     }
+
+    private static readonly string[] ChildKinds = ["configmaps", "secrets", "services", "deployments", "poddisruptionbudgets", "certificates"];
 
     [Fact]
     public async Task Every_rbac_rule_has_a_comment_saying_why()
@@ -135,7 +139,7 @@ public class ChartTemplateTests
     [Theory]
     [InlineData("replicaCount=0", "at '/replicaCount': minimum: got 0, want 1")]
     [InlineData("watchNamespaces={Bad_NS}", "at '/watchNamespaces/0': 'Bad_NS' does not match pattern")]
-    [InlineData("postfix.seccompProfile=Privileged", "at '/postfix/seccompProfile'")]
+    [InlineData("workers=0", "at '/workers': minimum: got 0, want 1")]
     [InlineData("image.pullPolicy=Sometimes", "at '/image/pullPolicy'")]
     [InlineData("replicaz=2", "additional properties 'replicaz' not allowed")]
     public async Task Bad_values_are_rejected_with_the_path(string value, string message)

@@ -30,11 +30,11 @@ public sealed class HelmLifecycleTests(ControlPlaneFixture cp, ITestOutputHelper
 
         // Upgrade to the namespaced mode: the ClusterRole goes, a Role appears in the watched namespace.
         watch.Restart();
-        await cp.Helm("upgrade", Release, Tools.ChartDirectory, "--namespace", ns, "--set", $"watchNamespaces={{{watched}}}", "--set", "logLevel=debug");
+        await cp.Helm("upgrade", Release, Tools.ChartDirectory, "--namespace", ns, "--set", $"watchNamespaces={{{watched}}}", "--set", "workers=4");
         output.WriteLine($"upgrade: {watch.ElapsedMilliseconds} ms");
         var args = await cp.Kubectl("get", "deploy", "life-mailsub", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].args}");
-        Assert.Contains("--log-level=debug", args);
-        Assert.Contains($"--watch-namespaces={watched}", args);
+        Assert.Contains("--workers=4", args);
+        Assert.Contains($"--namespace={watched}", args);
         Assert.DoesNotContain("clusterrole.rbac.authorization.k8s.io/life-mailsub", await Names(ns));
         Assert.Contains("role.rbac.authorization.k8s.io/life-mailsub", await cp.Kubectl("get", "role", "-n", watched, "-l", Selector, "-o", "name"));
         Assert.Contains("deployed", await cp.Helm("status", Release, "--namespace", ns));

@@ -37,15 +37,18 @@ public sealed class RbacTests(ControlPlaneFixture cp, ITestOutputHelper output)
         new("get", "leases.coordination.k8s.io/mailsub-operator", release, true, "leader election"),
         new("update", "leases.coordination.k8s.io/mailsub-operator", release, true, "lease renewal"),
         new("create", "leases.coordination.k8s.io", release, true, "first leader creates the Lease"),
+        new("delete", "certificates.cert-manager.io", watched, true, "prune (tls switched to secretName)"),
+        new("delete", "poddisruptionbudgets.policy", watched, true, "prune (one replica)"),
+        new("delete", "secrets", watched, true, "prune of its own Secrets"),
     ];
 
     private static List<Check> OperatorMustNot(string watched, string release) =>
     [
         new("update", "mailsubmissions.mailsub.dev", watched, false, "spec belongs to users/GitOps"),
         new("patch", "mailsubmissions.mailsub.dev", watched, false, "spec belongs to users/GitOps"),
-        new("delete", "secrets", watched, false, "no deletes: GC via owner references"),
-        new("delete", "deployments.apps", watched, false, "no deletes"),
-        new("deletecollection", "configmaps", watched, false, "no deletes"),
+        new("delete", "mailsubmissions.mailsub.dev", watched, false, "never deletes the resource"),
+        new("deletecollection", "configmaps", watched, false, "prune deletes one by one"),
+        new("delete", "persistentvolumeclaims", watched, false, "not a child kind"),
         new("get", "pods", watched, false, "never reads pods"),
         new("create", "pods/exec", watched, false, "no exec"),
         new("list", "nodes", "", false, "no nodes"),

@@ -35,9 +35,17 @@ public partial class OperatorImageTests
         Assert.Contains("RUN dotnet publish src/Mailsub.Cli ", Dockerfile);
         Assert.Matches(@"^CMD \[""run""\]$", stage.Single(l => l.StartsWith("CMD", StringComparison.Ordinal)));
 
-        // Every project the CLI references is copied into the build stage.
-        foreach (Match reference in ProjectReferenceRegex().Matches(csproj))
-            Assert.Contains($"COPY src/{reference.Groups[1].Value}/ src/{reference.Groups[1].Value}/", Dockerfile);
+        // Every project the CLI references, directly or not, is copied into the build stage.
+        var pending = new Queue<string>(["Mailsub.Cli"]);
+        var seen = new HashSet<string>();
+        while (pending.TryDequeue(out var project))
+        {
+            if (!seen.Add(project))
+                continue;
+            Assert.Contains($"COPY src/{project}/ src/{project}/", Dockerfile);
+            foreach (Match reference in ProjectReferenceRegex().Matches(File.ReadAllText(Tools.PathOf("src", project, project + ".csproj"))))
+                pending.Enqueue(reference.Groups[1].Value);
+        }
     }
 
     [Fact]

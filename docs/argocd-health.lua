@@ -13,6 +13,7 @@ local hs = {}
 local progressingReasons = {
   Progressing = true, Reconciling = true, Pending = true,
   DeploymentProgressing = true, CertificatePending = true, WaitingForCertificate = true,
+  CertificateNotReady = true, ChildrenApplied = true,   -- reasons the operator writes while converging
 }
 
 if obj.status == nil or obj.status.conditions == nil then

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane crds bench clean run
+.PHONY: build test deps controlplane crds docs bench clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -32,11 +32,18 @@ test: build controlplane
 run: build controlplane
 	hack/run.sh
 
+# docs/reference.md and README's reference block from the API types (a test fails when it is stale).
+docs:
+	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs > docs/reference.md
+	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs --readme README.md
+
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
 
+# The chart carries a copy (not a symlink: see charts/mailsub/README.md); a test checks they are equal.
 crds:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- crd > crds/mailsub.dev_mailsubmissions.yaml
+	cp crds/mailsub.dev_mailsubmissions.yaml charts/mailsub/crds/
 
 clean:
 	rm -rf bin src/*/bin src/*/obj tests/*/bin tests/*/obj

@@ -5,5 +5,6 @@ var root = new RootCommand("Mailsub: authenticated mail submission (Postfix + Cy
 root.Subcommands.Add(RenderCommand.Create());
 root.Subcommands.Add(LintCommand.Create());
 root.Subcommands.Add(CrdCommand.Create());
+root.Subcommands.Add(DocsCommand.Create());
 root.Subcommands.Add(RunCommand.Create());
 return root.Parse(args).Invoke();

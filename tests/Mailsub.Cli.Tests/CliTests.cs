@@ -12,6 +12,15 @@ public class CliTests
         Assert.Equal(File.ReadAllText(Path.Combine(MailsubBinary.Root, "crds", "mailsub.dev_mailsubmissions.yaml")), stdout);
     }
 
+    [Fact]
+    public void Docs_prints_the_committed_reference()
+    {
+        var (code, stdout, _) = MailsubBinary.Run("docs");
+
+        Assert.Equal(0, code);
+        Assert.Equal(File.ReadAllText(Path.Combine(MailsubBinary.Root, "docs", "reference.md")), stdout);
+    }
+
     [Theory]
     [InlineData("seed")]
     [InlineData("modern")]

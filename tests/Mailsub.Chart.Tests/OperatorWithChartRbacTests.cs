@@ -1,0 +1,120 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mailsub.Testing.ControlPlane;
+using Xunit.Abstractions;
+
+namespace Mailsub.Chart.Tests;
+
+/// <summary>
+/// The NativeAOT `bin/mailsub run` (MAILSUB_BIN) with only the chart's ServiceAccount token and the
+/// exact flags of the Deployment helm installed, against the real kube-apiserver 1.20 (RBAC on):
+/// a MailSubmission gets its children and a status, and the API server refuses nothing.
+/// </summary>
+[Collection(ControlPlaneFixture.Collection)]
+public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_full_reconcile_succeeds_with_the_namespaced_chart_rbac()
+    {
+        var bin = Environment.GetEnvironmentVariable("MAILSUB_BIN");
+        var exe = string.IsNullOrEmpty(bin) ? Tools.PathOf("bin", "mailsub") : Path.Combine(bin, "mailsub");
+        Assert.True(File.Exists(exe), $"{exe} is missing: run make build (MAILSUB_BIN names the folder)");
+
+        await cp.InstallCertManagerCrdsAsync();
+        var release = await cp.CreateNamespaceAsync("ops");
+        var watched = await cp.CreateNamespaceAsync("mail");
+        await cp.Helm("install", "op", Tools.ChartDirectory, "--namespace", release, "--set", $"watchNamespaces={{{watched}}}");
+        await cp.Kubectl("wait", "--for=condition=established", "crd/mailsubmissions.mailsub.dev", "--timeout=60s");
+
+        // A kubeconfig with the ServiceAccount's token instead of the admin's.
+        var token = await cp.MintTokenAsync(release, "op-mailsub");
+        var kubeconfig = Path.Combine(cp.Directory, $"sa-{release}.kubeconfig");
+        File.Copy(cp.KubeconfigPath, kubeconfig, overwrite: true);
+        await Tools.Kubectl(kubeconfig, null, "config", "set-credentials", "admin", "--token", token);
+        Assert.Contains("no", (await Tools.TryKubectl(kubeconfig, null, "auth", "can-i", "list", "secrets", "-n", "default")).Stdout);
+
+        // The Deployment's own args, with the downward-API variable resolved and loopback ports.
+        var args = JsonNode.Parse(await cp.Kubectl("get", "deploy", "op-mailsub", "-n", release, "-o", "jsonpath={.spec.template.spec.containers[0].args}"))!
+            .AsArray().Select(a => (string)a!).ToList();
+        Assert.Equal("run", args[0]);
+        var flags = args.Skip(1).Select(a => a
+            .Replace("$(POD_NAMESPACE)", release, StringComparison.Ordinal)
+            .Replace("--metrics-bind-address=:8080", $"--metrics-bind-address=127.0.0.1:{FreePort()}", StringComparison.Ordinal)
+            .Replace("--health-probe-bind-address=:8081", $"--health-probe-bind-address=127.0.0.1:{FreePort()}", StringComparison.Ordinal)).ToList();
+
+        await Tools.Kubectl(cp.KubeconfigPath, $$"""
+            {"apiVersion":"v1","kind":"Secret","metadata":{"name":"alice-password","namespace":"{{watched}}"},"stringData":{"password":"correct horse battery"} }
+            """, "apply", "-f", "-");
+        await Tools.Kubectl(cp.KubeconfigPath, Modern(watched), "apply", "--server-side", "--field-manager=gitops", "-f", "-");
+
+        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        foreach (var a in new[] { "run", "--kubeconfig", kubeconfig }.Concat(flags))
+            info.ArgumentList.Add(a);
+        info.Environment["POD_NAMESPACE"] = release;
+        info.Environment["POD_NAME"] = "op-mailsub-test-0";
+        var log = new StringBuilder();
+        using var process = Process.Start(info)!;
+        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        var watch = Stopwatch.StartNew();
+        try
+        {
+            string missing = "";
+            JsonObject? submission = null;
+            while (watch.Elapsed < TimeSpan.FromSeconds(120))
+            {
+                Assert.False(process.HasExited, "mailsub run exited:\n" + log);
+                var children = await cp.Kubectl("get", "configmap,secret,deployment,service,certificate.cert-manager.io,pdb", "-n", watched,
+                    "-l", "mailsub.dev/submission=modern", "-o", "name");
+                missing = string.Join(", ", new[] { "configmap/", "secret/", "deployment.apps/", "service/", "certificate.cert-manager.io/", "poddisruptionbudget.policy/" }
+                    .Where(kind => !children.Contains(kind, StringComparison.Ordinal)));
+                submission = await cp.GetJson("mailsubmission", "modern", "-n", watched);
+                var observed = submission["status"]?["observedGeneration"]?.GetValue<long>();
+                if (missing.Length == 0 && observed == submission["metadata"]!["generation"]!.GetValue<long>()
+                    && submission["status"]!["conditions"]!.AsArray().Any(c => (string?)c!["type"] == "Ready"))
+                    break;
+                await Task.Delay(500);
+            }
+            output.WriteLine($"reconciled in {watch.ElapsedMilliseconds} ms with the chart's RBAC");
+            output.WriteLine(submission?["status"]?.ToJsonString() ?? "(no status)");
+            Assert.True(missing.Length == 0, $"children missing: {missing}\n{log}");
+            Assert.Equal(submission!["metadata"]!["generation"]!.GetValue<long>(), submission["status"]!["observedGeneration"]!.GetValue<long>());
+            Assert.Contains(submission["status"]!["conditions"]!.AsArray(), c => (string?)c!["type"] == "Ready");
+            // It leads through the Lease the chart's leader-election Role allows (identity: the host name, the pod name in-cluster).
+            var text = log.ToString();
+            var identity = System.Text.RegularExpressions.Regex.Match(text, @"msg=leading .*identity=(\S+)").Groups[1].Value;
+            Assert.NotEmpty(identity);
+            Assert.Equal(identity, await cp.Kubectl("get", "lease", "mailsub-operator", "-n", release, "-o", "jsonpath={.spec.holderIdentity}"));
+            Assert.DoesNotContain("forbidden", text, StringComparison.OrdinalIgnoreCase);
+            Assert.DoesNotContain(" 403", text, StringComparison.Ordinal);
+        }
+        finally
+        {
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+            output.WriteLine(log.ToString().Length > 4000 ? log.ToString()[^4000..] : log.ToString());
+        }
+    }
+
+    private static string Modern(string ns) => $$"""
+        {"apiVersion":"mailsub.dev/v1alpha1","kind":"MailSubmission","metadata":{"name":"modern","namespace":"{{ns}}"},
+         "spec":{"hostname":"mail.example.com",
+           "auth":{"profile":"Modern","users":[
+             {"name":"alice","passwordSecretRef":{"name":"alice-password","key":"password"},"allowedSenders":["alice@example.com"]},
+             {"name":"bob","allowedSenders":["bob@example.com"]} ]},
+           "tls":{"issuerRef":{"name":"letsencrypt","kind":"ClusterIssuer"},"dnsNames":["mail.example.com"]},
+           "workload":{"replicas":2} } }
+        """;
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+}

@@ -20,8 +20,11 @@ test: deps build
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	hack/test-summary.sh
 
+# render: template render times; smtp: authenticated submissions/s through the rendered samples
+# and the seed tutorial's hand-written main.cf on this machine's Postfix (root, ~2 min).
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
+	$(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp
 
 crds:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- crd > crds/mailsub.dev_mailsubmissions.yaml

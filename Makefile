@@ -37,8 +37,11 @@ docs:
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs > docs/reference.md
 	$(DOTNET) run --project src/Mailsub.Cli -c Release -- docs --readme README.md
 
+# render: template render times; smtp: authenticated submissions/s through the rendered samples
+# and the seed tutorial's hand-written main.cf on this machine's Postfix (root, ~2 min).
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
+	$(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp
 
 # The chart carries a copy (not a symlink: see charts/mailsub/README.md); a test checks they are equal.
 crds:

@@ -69,19 +69,26 @@ public class WorkQueue<T> where T : notnull
             {
                 return; // queued again by Done
             }
-            if (_waiters.First is { } first)
-            {
-                _waiters.RemoveFirst();
-                waiter = first.Value;
-                _dirty.Remove(item);
-                _processing.Add(item);
-            }
-            else
-            {
-                _queue.Enqueue(item);
-            }
+            waiter = HandOffOrEnqueue(item);
         }
         waiter?.TrySetResult((item, false)); // continuations run asynchronously, outside the lock
+    }
+
+    /// <summary>
+    /// Gives a ready item straight to the longest waiter (marked processing), or queues it when
+    /// nobody waits. The caller holds the lock and completes the returned waiter outside it.
+    /// </summary>
+    private TaskCompletionSource<(T, bool)>? HandOffOrEnqueue(T item)
+    {
+        if (_waiters.First is not { } first)
+        {
+            _queue.Enqueue(item);
+            return null;
+        }
+        _waiters.RemoveFirst();
+        _dirty.Remove(item);
+        _processing.Add(item);
+        return first.Value;
     }
 
     /// <summary>
@@ -141,17 +148,7 @@ public class WorkQueue<T> where T : notnull
             {
                 return;
             }
-            if (_waiters.First is { } first)
-            {
-                _waiters.RemoveFirst();
-                waiter = first.Value;
-                _dirty.Remove(item);
-                _processing.Add(item);
-            }
-            else
-            {
-                _queue.Enqueue(item);
-            }
+            waiter = HandOffOrEnqueue(item);
         }
         waiter?.TrySetResult((item, false));
     }

@@ -23,14 +23,8 @@ VERSION_DIR="${CACHE_ROOT}/kubernetes-${K8S_VERSION}"
 BIN_DIR="${VERSION_DIR}/bin"
 START_TS=$(date +%s)
 
-log() { printf '[%s] build.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[%s] build.sh: ERROR: %s\n' "$(date +%H:%M:%S)" "$1" >&2
-  shift
-  local hint
-  for hint in "$@"; do printf '    -> %s\n' "${hint}" >&2; done
-  exit 1
-}
+# shellcheck source=hack/controlplane/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 have_all_binaries() {
   local d="$1" b

@@ -16,14 +16,8 @@ NS=mailsub-selftest
 PASSED=0
 FAILED=0
 
-log() { printf '[%s] selftest: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[%s] selftest: ERROR: %s\n' "$(date +%H:%M:%S)" "$1" >&2
-  shift
-  local hint
-  for hint in "$@"; do printf '    -> %s\n' "${hint}" >&2; done
-  exit 1
-}
+# shellcheck source=hack/controlplane/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 pass() { PASSED=$((PASSED + 1)); log "PASS: $*"; }
 fail() { FAILED=$((FAILED + 1)); log "FAIL: $*"; }
 

@@ -16,14 +16,8 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
 TIMEOUT="${MAILSUB_CP_READY_TIMEOUT:-60}"
 
-log() { printf '[%s] start.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[%s] start.sh: ERROR: %s\n' "$(date +%H:%M:%S)" "$1" >&2
-  shift
-  local hint
-  for hint in "$@"; do printf '    -> %s\n' "${hint}" >&2; done
-  exit 1
-}
+# shellcheck source=hack/controlplane/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 [[ $# -eq 1 && -n "$1" ]] || die "usage: $0 DIR" "DIR holds all state (certs, tokens, etcd data, logs, pids); it is created if missing."
 mkdir -p "$1" || die "cannot create $1." "Pass a writable folder."

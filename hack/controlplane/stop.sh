@@ -6,14 +6,8 @@ set -euo pipefail
 
 TIMEOUT="${MAILSUB_CP_STOP_TIMEOUT:-10}"
 
-log() { printf '[%s] stop.sh: %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
-die() {
-  printf '[%s] stop.sh: ERROR: %s\n' "$(date +%H:%M:%S)" "$1" >&2
-  shift
-  local hint
-  for hint in "$@"; do printf '    -> %s\n' "${hint}" >&2; done
-  exit 1
-}
+# shellcheck source=hack/controlplane/log.sh
+. "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 [[ $# -eq 1 && -n "$1" ]] || die "usage: $0 DIR" "DIR is the folder given to start.sh."
 [[ -d "$1" ]] || die "$1 is not a folder." "Pass the folder given to start.sh."

@@ -1,4 +1,3 @@
-using System.Reflection;
 using Mailsub.Core.Api;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
@@ -7,19 +6,12 @@ using Mailsub.Testing.Postfix;
 
 namespace Mailsub.Acceptance.Tests;
 
-[AttributeUsage(AttributeTargets.Assembly)]
-public sealed class RepositoryRootAttribute(string path) : Attribute
-{
-    public string Path { get; } = path;
-}
-
 /// <summary>The resources in samples/, read as `kubectl apply` sends them, and what the
 /// operator renders from them. Variations are made on the parsed resource (see
 /// <see cref="Variations"/>), never on rendered files.</summary>
 internal static class Samples
 {
-    private static readonly string Root =
-        typeof(Samples).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
+    private static string Root => RepositoryRoot.Path;
 
     /// <summary>A fresh copy of samples/NAME.yaml; free to change.</summary>
     public static MailSubmission Read(string name)

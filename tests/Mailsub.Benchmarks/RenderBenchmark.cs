@@ -1,15 +1,8 @@
-using System.Reflection;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Benchmarks;
-
-[AttributeUsage(AttributeTargets.Assembly)]
-public sealed class RepositoryRootAttribute(string path) : Attribute
-{
-    public string Path { get; } = path;
-}
 
 /// <summary>
 /// Render time per resource and per template, against the baseline of parsing each template on
@@ -21,7 +14,7 @@ public static class RenderBenchmark
 
     public static int Run()
     {
-        var root = typeof(RenderBenchmark).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
+        var root = RepositoryRoot.Path;
         Console.WriteLine($"render benchmark: median of 7 rounds of {Iterations} renders, microseconds per render");
         Console.WriteLine($"{"sample",-8} {"part",-22} {"parsed once",12} {"parse each",12} {"ratio",7}");
         foreach (var sample in new[] { "seed", "modern" })

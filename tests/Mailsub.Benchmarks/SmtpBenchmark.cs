@@ -48,7 +48,7 @@ public static class SmtpBenchmark
         Detail = args.Contains("--detail");
         double seconds = Option(args, "--seconds", 5);
         int rounds = (int)Option(args, "--rounds", 3);
-        var root = typeof(SmtpBenchmark).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
+        var root = RepositoryRoot.Path;
         if (Prerequisites.Problem() is { } problem)
         {
             Console.Error.WriteLine($"smtp benchmark: {problem}");

@@ -1,18 +1,11 @@
 using System.Diagnostics;
-using System.Reflection;
 
 namespace Mailsub.Cli.Tests;
-
-[AttributeUsage(AttributeTargets.Assembly)]
-public sealed class RepositoryRootAttribute(string path) : Attribute
-{
-    public string Path { get; } = path;
-}
 
 /// <summary>The published NativeAOT executable: $MAILSUB_BIN/mailsub, else bin/mailsub in the repository.</summary>
 public static class MailsubBinary
 {
-    public static string Root { get; } = typeof(MailsubBinary).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
+    public static string Root => RepositoryRoot.Path;
 
     public static string Path
     {

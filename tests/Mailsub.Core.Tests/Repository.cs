@@ -1,17 +1,9 @@
-using System.Reflection;
-
 namespace Mailsub.Core.Tests;
-
-[AttributeUsage(AttributeTargets.Assembly)]
-public sealed class RepositoryRootAttribute(string path) : Attribute
-{
-    public string Path { get; } = path;
-}
 
 /// <summary>Paths into the source tree: samples, golden files and the bad-input corpus.</summary>
 public static class Repository
 {
-    public static string Root { get; } = typeof(Repository).Assembly.GetCustomAttribute<RepositoryRootAttribute>()!.Path;
+    public static string Root => RepositoryRoot.Path;
 
     public static string PathOf(params string[] parts) => Path.Combine([Root, .. parts]);
 

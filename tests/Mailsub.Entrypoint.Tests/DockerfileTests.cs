@@ -8,7 +8,7 @@ namespace Mailsub.Entrypoint.Tests;
 /// packages: the programs it runs, its default paths, and what the image ships.</summary>
 public class DockerfileTests
 {
-    private static readonly string Dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot(), "images", "postfix", "Dockerfile"));
+    private static readonly string Dockerfile = File.ReadAllText(Path.Combine(RepositoryRoot.Path, "images", "postfix", "Dockerfile"));
 
     /// <summary>Which Debian package provides each program; Essential packages are in every image.</summary>
     private static readonly Dictionary<string, (string Package, bool Essential)> Providers = new()
@@ -104,15 +104,5 @@ public class DockerfileTests
         string owner = dpkg.StandardOutput.ReadToEnd();
         dpkg.WaitForExit();
         return owner;
-    }
-
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Operator.sln")))
-                return dir.FullName;
-        }
-        throw new InvalidOperationException($"no Operator.sln above {AppContext.BaseDirectory}");
     }
 }

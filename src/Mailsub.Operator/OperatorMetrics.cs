@@ -31,6 +31,7 @@ public sealed class OperatorMetrics
         var childWrites = factory.CreateCounter("mailsub_child_writes_total", "Applies and deletes of child objects");
         var childChanges = factory.CreateCounter("mailsub_child_changes_total", "Child writes that changed an object (no-op applies excluded)");
         var statusWrites = factory.CreateCounter("mailsub_status_writes_total", "Status subresource writes");
+        var statusConflicts = factory.CreateCounter("mailsub_status_conflicts_total", "Status writes refused with 409 Conflict (the resource changed since it was read) and retried");
         var secretGets = factory.CreateCounter("mailsub_secret_gets_total", "Direct GETs of Secret data (cache misses by resourceVersion)");
         var workers = factory.CreateGauge("controller_runtime_active_workers", "Number of currently used workers per controller", new GaugeConfiguration { LabelNames = ["controller"] });
 
@@ -59,6 +60,7 @@ public sealed class OperatorMetrics
             childWrites.IncTo(Interlocked.Read(ref state.Applier.Writes));
             childChanges.IncTo(Interlocked.Read(ref state.Applier.Changes));
             statusWrites.IncTo(Interlocked.Read(ref state.StatusWrites));
+            statusConflicts.IncTo(Interlocked.Read(ref state.StatusConflicts));
             secretGets.IncTo(Interlocked.Read(ref state.SecretData.Gets));
         });
     }

@@ -17,6 +17,8 @@ public sealed record OperatorOptions
     public TimeSpan LeaseDuration { get; init; } = TimeSpan.FromSeconds(15);
     public TimeSpan RenewDeadline { get; init; } = TimeSpan.FromSeconds(10);
     public TimeSpan RetryPeriod { get; init; } = TimeSpan.FromSeconds(2);
+    /// <summary>How often discovery is asked again for an API that was not served (cert-manager installed later).</summary>
+    public TimeSpan DiscoveryInterval { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>host:port of the Prometheus endpoint (/metrics); null or "0": off.</summary>
     public string? MetricsBindAddress { get; init; } = ":8080";
     /// <summary>host:port of /healthz and /readyz; null or "0": off.</summary>

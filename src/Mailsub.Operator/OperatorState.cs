@@ -17,7 +17,10 @@ public sealed class OperatorState
     public required InformerSet<JsonObject> Deployments { get; init; }
     public required InformerSet<JsonObject> Services { get; init; }
     public InformerSet<JsonObject>? DisruptionBudgets { get; init; }
-    public InformerSet<JsonObject>? Certificates { get; init; }
+    private volatile InformerSet<JsonObject>? _certificates;
+
+    /// <summary>Null while cert-manager's Certificates are not served; set once they are and their cache synced.</summary>
+    public InformerSet<JsonObject>? Certificates { get => _certificates; set => _certificates = value; }
     public ApiResource? DisruptionBudgetResource { get; init; }
     public DisruptionBudgetApiVersion DisruptionBudgetVersion { get; init; }
     public required ChildApplier Applier { get; init; }
@@ -25,6 +28,8 @@ public sealed class OperatorState
     public required SecretReader SecretData { get; init; }
     public required EventRecorder Events { get; init; }
     public long StatusWrites;
+    /// <summary>Status writes refused with 409 (the submission changed since it was read) and retried.</summary>
+    public long StatusConflicts;
 
     public IEnumerable<ApiResource> ChildResources
     {

@@ -16,8 +16,13 @@ namespace Mailsub.Operator;
 /// replica, as controller-runtime's manager does, so a standby takes over with warm caches and
 /// /readyz means "synced"), and runs the reconcile workers only while it leads (or always without
 /// leader election). On cancellation in-flight reconciles finish and the lease is released.
+/// cert-manager may be installed after the operator starts: until its Certificates are served,
+/// discovery is asked again every <see cref="OperatorOptions.DiscoveryInterval"/>, and once they
+/// are, their informer starts and every submission is reconciled again (no restart needed).
 /// </summary>
-public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers)
+/// <param name="wrapTransport">Wraps the HTTP transport to the API server (tests inject faults with it).</param>
+public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers,
+    Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
 {
     private readonly ILogger _log = loggers.CreateLogger("operator");
 
@@ -31,7 +36,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var api = ApiConnection.FromConfig(config);
+        using var api = ApiConnection.FromConfig(config, wrapTransport);
         var discovery = new ApiDiscovery(api);
         var pdb = await discovery.FirstServedAsync([Kinds.PodDisruptionBudgetV1Resource, Kinds.PodDisruptionBudgetV1Beta1Resource], cancellationToken).ConfigureAwait(false);
         var certificatesServed = await discovery.IsServedAsync(Kinds.CertificateResource, cancellationToken).ConfigureAwait(false);
@@ -106,7 +111,11 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         };
         if (budgets is not null) sets.Add(budgets.RunAsync);
         if (certificates is not null) sets.Add(certificates.RunAsync);
-        var informers = sets.Select(run => run(stopInformers.Token)).ToArray();
+        var informers = sets.Select(run => run(stopInformers.Token)).ToList();
+        if (certificates is null)
+        {
+            informers.Add(WatchForCertManagerAsync(discovery, state, () => Children(SubmissionKinds.Certificates), controller.Queue.Add, stopInformers.Token));
+        }
         var exitCode = 0;
         try
         {
@@ -191,17 +200,16 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             },
             OnDelete = s => enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name)),
         });
-        var byOwner = KeyMappers.ControllerOwner(SubmissionKinds.ConfigMaps, MailSubmission.Group, MailSubmission.KindValue);
         foreach (var set in new[] { state.ConfigMaps, state.Deployments, state.Services, state.DisruptionBudgets, state.Certificates })
         {
-            set?.AddHandler(InformerHandler<JsonObject>.Enqueue(byOwner, enqueue));
+            set?.AddHandler(InformerHandler<JsonObject>.Enqueue(ByOwner, enqueue));
         }
         // Secrets: our own (by owner), and the ones a submission reads (by name, through the index).
         state.Secrets.AddHandler(InformerHandler<JsonObject>.Enqueue(secret =>
         {
             var ns = SubmissionKinds.Str(secret, "metadata", "namespace") ?? "";
             var name = SubmissionKinds.Str(secret, "metadata", "name") ?? "";
-            var keys = new HashSet<string>(byOwner(secret), StringComparer.Ordinal);
+            var keys = new HashSet<string>(ByOwner(secret), StringComparer.Ordinal);
             foreach (var submission in state.Submissions.List(ns))
             {
                 if (SecretReferences.References(submission, name))
@@ -215,6 +223,47 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         {
             OnDelete = s => state.SecretData.Forget(SubmissionKinds.Str(s, "metadata", "namespace") ?? "", SubmissionKinds.Str(s, "metadata", "name") ?? ""),
         });
+    }
+
+    private static readonly Func<JsonObject, IEnumerable<string>> ByOwner =
+        KeyMappers.ControllerOwner(SubmissionKinds.ConfigMaps, MailSubmission.Group, MailSubmission.KindValue);
+
+    /// <summary>
+    /// Polls discovery until cert-manager's Certificates are served, then starts their informer,
+    /// publishes it once synced, and enqueues every submission (those waiting on CertManagerMissing
+    /// heal). Runs until cancelled, as the informers do.
+    /// </summary>
+    private async Task WatchForCertManagerAsync(ApiDiscovery discovery, OperatorState state, Func<InformerSet<JsonObject>> create,
+        Action<string> enqueue, CancellationToken ct)
+    {
+        while (true)
+        {
+            await Task.Delay(options.DiscoveryInterval, ct).ConfigureAwait(false);
+            try
+            {
+                if (!await discovery.IsServedAsync(Kinds.CertificateResource, ct).ConfigureAwait(false))
+                {
+                    continue;
+                }
+            }
+            catch (Exception ex) when (ex is KubeApiException or HttpRequestException or TimeoutException)
+            {
+                _log.LogWarning("discovery of cert-manager.io/v1 failed, retrying in {Interval}: {Error}", options.DiscoveryInterval, ex.Message);
+                continue;
+            }
+            var certificates = create();
+            certificates.AddHandler(InformerHandler<JsonObject>.Enqueue(ByOwner, enqueue));
+            var run = certificates.RunAsync(ct);
+            await certificates.WaitForSyncAsync(ct).ConfigureAwait(false);
+            state.Certificates = certificates;
+            _log.LogInformation("cert-manager.io/v1 Certificates are served now: watching them and reconciling every submission again");
+            foreach (var submission in state.Submissions.Informers.SelectMany(i => i.Store.List()))
+            {
+                enqueue(Key(submission.Metadata.NamespaceProperty, submission.Metadata.Name));
+            }
+            await run.ConfigureAwait(false);
+            return;
+        }
     }
 
     private static bool SameMeta(MailSubmission a, MailSubmission b) =>

@@ -49,14 +49,25 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         };
         var outcome = await EvaluateAsync(submission, status, now, ct).ConfigureAwait(false);
         SetReady(status, generation, now, outcome);
-        await WriteStatusAsync(submission, old, status, ct).ConfigureAwait(false);
+        try
+        {
+            await WriteStatusAsync(submission, old, status, ct).ConfigureAwait(false);
+        }
+        catch (KubeConflictException)
+        {
+            // Expected now and then (the cache lags a write): not an error, another look will do.
+            Interlocked.Increment(ref state.StatusConflicts);
+            logger.LogInformation("status conflict: the resource changed since it was read, retrying with the newer version object={Object} read_version={ReadVersion}",
+                key, submission.Metadata.ResourceVersion);
+            return ReconcileResult.RequeueWithBackoff;
+        }
         await RecordEventsAsync(submission, old, status, ct).ConfigureAwait(false);
         logger.LogInformation(
             "reconciled object={Object} generation={Generation} ready={Ready} reason={Reason} changes={Changes} policy={Policy} duration_ms={DurationMs}",
             key, generation, StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Status,
             StatusConditions.Find(status.Conditions, ConditionTypes.Ready)?.Reason, outcome.Writes, status.Policy ?? "-",
             (int)(DateTime.UtcNow - started).TotalMilliseconds);
-        return outcome.RequeueAfter is { } after ? ReconcileResult.After(after) : ReconcileResult.Done;
+        return ReconcileResult.Done;
     }
 
     /// <summary>What the reconcile found beyond the conditions: stalled or progressing, writes made.</summary>
@@ -65,7 +76,6 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         public (string Reason, string Message)? Stalled;
         public (string Reason, string Message)? Progressing;
         public int Writes;
-        public TimeSpan? RequeueAfter;
     }
 
     private async Task<Outcome> EvaluateAsync(MailSubmission submission, MailSubmissionStatus status, DateTime now, CancellationToken ct)
@@ -160,9 +170,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             case TlsSource.Issuer when state.Certificates is null:
                 set(ConditionTypes.TlsReady, false, "CertManagerMissing",
-                    "spec.tls.issuerRef needs cert-manager, but cert-manager.io/v1 Certificates are not served: install cert-manager, or set spec.tls.secretName instead.");
+                    "spec.tls.issuerRef needs cert-manager, but cert-manager.io/v1 Certificates are not served: install cert-manager (the operator notices it without a restart), or set spec.tls.secretName instead.");
                 outcome.Stalled ??= ("CertManagerMissing", "cert-manager is not installed (cert-manager.io/v1 Certificates are not served).");
-                outcome.RequeueAfter = TimeSpan.FromMinutes(1);
                 break;
             case TlsSource.Issuer:
             {
@@ -284,7 +293,15 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             ["apiVersion"] = MailSubmission.ApiVersionValue,
             ["kind"] = MailSubmission.KindValue,
-            ["metadata"] = new JsonObject { ["name"] = submission.Metadata.Name, ["namespace"] = submission.Metadata.NamespaceProperty },
+            // The version the status was computed from, as a precondition: a status computed from a
+            // stale cache (or by a leader that has just lost its lease) is refused with a 409, and the
+            // retry recomputes it from the newer object instead of overwriting a newer status.
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = submission.Metadata.Name,
+                ["namespace"] = submission.Metadata.NamespaceProperty,
+                ["resourceVersion"] = submission.Metadata.ResourceVersion,
+            },
             ["status"] = JsonSerializer.SerializeToNode(status, ApiJsonContext.Default.MailSubmissionStatus),
         };
         await state.Apply.ApplyStatusAsync(SubmissionKinds.SubmissionsJson, body, ct).ConfigureAwait(false);

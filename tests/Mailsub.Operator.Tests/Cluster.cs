@@ -37,18 +37,9 @@ internal sealed class Cluster : IDisposable
             {
                 return;
             }
-            var root = ControlPlaneFixture.RepositoryRoot;
-            var files = Directory.GetFiles(Path.Combine(root, "crds"), "*.yaml")
-                .Concat(Directory.GetFiles(Path.Combine(root, "third_party", "cert-manager-v1.12.9"), "*.yaml"));
-            foreach (var file in files)
+            foreach (var crd in Crds("crds").Concat(Crds(CertManagerCrds)))
             {
-                foreach (var doc in YamlDocuments.Parse(await File.ReadAllTextAsync(file)))
-                {
-                    if (doc is JsonObject crd)
-                    {
-                        await SendAsync(HttpMethod.Post, "/apis/apiextensions.k8s.io/v1/customresourcedefinitions", crd, allowConflict: true);
-                    }
-                }
+                await SendAsync(HttpMethod.Post, CustomResourceDefinitions, crd, allowConflict: true);
             }
             // A new CRD serves a moment after Established: wait until both collections list.
             foreach (var path in new[] { "/apis/mailsub.dev/v1alpha1/mailsubmissions", "/apis/cert-manager.io/v1/certificates" })
@@ -61,6 +52,37 @@ internal sealed class Cluster : IDisposable
         {
             InstallGate.Release();
         }
+    }
+
+    private const string CustomResourceDefinitions = "/apis/apiextensions.k8s.io/v1/customresourcedefinitions";
+    private const string CertificatesCrd = CustomResourceDefinitions + "/certificates.cert-manager.io";
+    private static readonly string CertManagerCrds = Path.Combine("third_party", "cert-manager-v1.12.9");
+
+    /// <summary>The CRDs in a folder of the repository.</summary>
+    private static IEnumerable<JsonObject> Crds(string folder) =>
+        Directory.GetFiles(Path.Combine(ControlPlaneFixture.RepositoryRoot, folder), "*.yaml")
+            .SelectMany(f => YamlDocuments.Parse(File.ReadAllText(f))).OfType<JsonObject>();
+
+    /// <summary>Whether discovery lists cert-manager.io/v1 certificates (what the operator asks).</summary>
+    public async Task<bool> CertificatesServedAsync() =>
+        (await TryGetAsync("/apis/cert-manager.io/v1"))?["resources"] is JsonArray resources
+        && resources.Any(r => Str(r, "name") == "certificates");
+
+    /// <summary>Uninstalls cert-manager's Certificate CRD (and with it every Certificate) until discovery stops serving it.</summary>
+    public async Task RemoveCertificatesCrdAsync()
+    {
+        await SendAsync(HttpMethod.Delete, CertificatesCrd, null);
+        await Eventually.TrueAsync(async () => await TryGetAsync(CertificatesCrd) is null && !await CertificatesServedAsync(),
+            TimeSpan.FromSeconds(90), () => "certificates.cert-manager.io removed");
+    }
+
+    /// <summary>Installs cert-manager's Certificate CRD again (from third_party/) and waits until it serves.</summary>
+    public async Task RestoreCertificatesCrdAsync()
+    {
+        var crd = Crds(CertManagerCrds).Single(c => Str(c, "metadata", "name") == "certificates.cert-manager.io");
+        await SendAsync(HttpMethod.Post, CustomResourceDefinitions, crd, allowConflict: true);
+        await Eventually.TrueAsync(async () => await CertificatesServedAsync() && await TryGetAsync("/apis/cert-manager.io/v1/certificates") is not null,
+            TimeSpan.FromSeconds(60), () => "certificates.cert-manager.io served");
     }
 
     public async Task<JsonObject?> SendAsync(HttpMethod method, string path, JsonNode? body, string contentType = "application/json", bool allowConflict = false)

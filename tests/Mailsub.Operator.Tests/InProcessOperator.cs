@@ -9,9 +9,9 @@ internal sealed class InProcessOperator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<int> _run;
 
-    private InProcessOperator(KubernetesClientConfiguration config, OperatorOptions options)
+    private InProcessOperator(KubernetesClientConfiguration config, OperatorOptions options, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport)
     {
-        Operator = new SubmissionOperator(config, options, new KeyValueLoggerFactory(TextWriter.Synchronized(Log), LogLevel.Information));
+        Operator = new SubmissionOperator(config, options, new KeyValueLoggerFactory(TextWriter.Synchronized(Log), LogLevel.Information), wrapTransport);
         _run = Task.Run(() => Operator.RunAsync(_stop.Token));
     }
 
@@ -19,15 +19,10 @@ internal sealed class InProcessOperator : IAsyncDisposable
 
     public SubmissionOperator Operator { get; }
 
-    public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns, OperatorOptions? options = null)
+    public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns, OperatorOptions? options = null,
+        Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
     {
-        var op = new InProcessOperator(config, options ?? new OperatorOptions
-        {
-            Namespaces = [ns],
-            MetricsBindAddress = "0",
-            HealthProbeBindAddress = "0",
-            Workers = 2,
-        });
+        var op = new InProcessOperator(config, options ?? Defaults(ns), wrapTransport);
         await Eventually.TrueAsync(() => Task.FromResult(op.Operator.State?.Synced.All(s => s()) == true || op._run.IsCompleted),
             TimeSpan.FromSeconds(60), () => "operator caches synced");
         if (op._run.IsCompleted)
@@ -36,6 +31,15 @@ internal sealed class InProcessOperator : IAsyncDisposable
         }
         return op;
     }
+
+    /// <summary>One namespace, two workers, no metrics or probe listeners.</summary>
+    public static OperatorOptions Defaults(string ns) => new()
+    {
+        Namespaces = [ns],
+        MetricsBindAddress = "0",
+        HealthProbeBindAddress = "0",
+        Workers = 2,
+    };
 
     public long ChildWrites => Interlocked.Read(ref Operator.State!.Applier.Writes);
 

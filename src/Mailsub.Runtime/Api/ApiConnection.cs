@@ -37,7 +37,9 @@ public sealed class ApiConnection : IDisposable
     public static ApiConnection FromKubeconfig(string path, string? context = null) =>
         FromConfig(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context));
 
-    public static ApiConnection FromConfig(KubernetesClientConfiguration config)
+    /// <param name="wrapTransport">client-go's rest.Config.WrapTransport: a handler put in front of
+    /// the TLS one (request logging, fault injection in tests).</param>
+    public static ApiConnection FromConfig(KubernetesClientConfiguration config, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
     {
         ArgumentNullException.ThrowIfNull(config);
         if (string.IsNullOrEmpty(config.Host))
@@ -65,7 +67,7 @@ public sealed class ApiConnection : IDisposable
             handler.SslOptions.ClientCertificates = new X509CertificateCollection { clientCert };
         }
 
-        return new ApiConnection(new Uri(config.Host.TrimEnd('/') + "/"), handler, Authorization(config));
+        return new ApiConnection(new Uri(config.Host.TrimEnd('/') + "/"), wrapTransport?.Invoke(handler) ?? handler, Authorization(config));
     }
 
     /// <summary>

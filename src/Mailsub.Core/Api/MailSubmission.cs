@@ -72,7 +72,7 @@ public sealed class MailSubmissionSpec
     public List<MailToCommandsSource> AllowMailToCommands { get; set; } = [MailToCommandsSource.Alias, MailToCommandsSource.Forward, MailToCommandsSource.Include];
 
     [MaxLength(64)]
-    [Description("Other main.cf parameters, by Postfix parameter name. Values are one line. Parameters the spec already sets, and the paths the entrypoint owns, are refused; anything that weakens relay or auth control is flagged by the policy analysis.")]
+    [Description("Other main.cf parameters, by Postfix 3.7 parameter name. Values are one line; numbers, times (e.g. 300s, 5d) and yes/no are checked for the parameters that take them. Parameters the spec already sets, and the paths the entrypoint owns, are refused; anything that weakens relay or auth control is flagged by the policy analysis.")]
     public Dictionary<string, string> ExtraConfig { get; set; } = [];
 
     [Description("The Postfix pods: replicas, image, resources, Service and scheduling.")]

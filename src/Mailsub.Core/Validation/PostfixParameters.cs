@@ -6,8 +6,39 @@ namespace Mailsub.Core.Validation;
 /// <summary>What Postfix 3.7 calls its main.cf parameters, and which of them extraConfig may not set.</summary>
 public static class PostfixParameters
 {
+    /// <summary>Every parameter Postfix 3.7.11 knows, with the type its default shows (postfix-parameters.txt).</summary>
+    public static readonly FrozenDictionary<string, ParameterType> Types = LoadTypes();
+
     /// <summary>Every parameter name Postfix 3.7.11 knows.</summary>
-    public static readonly FrozenSet<string> Known = LoadKnown();
+    public static readonly FrozenSet<string> Known = Types.Keys.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Why Postfix would refuse <paramref name="value"/> for a typed parameter, or null. postconf and
+    /// `postfix check` accept any text; the daemon that reads the parameter dies at start instead
+    /// ("fatal: bad numerical configuration"), and master throttles its port. A value that expands
+    /// another parameter ($name, ${name...}) is typed only after expansion, so it passes here.
+    /// </summary>
+    public static string? ValueError(string name, string value)
+    {
+        if (!Types.TryGetValue(name, out var type) || value.StartsWith('$'))
+            return null;
+        return type switch
+        {
+            ParameterType.Int when !long.TryParse(value, System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out _)
+                => $"\"{value}\" is not a number; {name} takes an integer (postconf(5))",
+            ParameterType.Time when !IsTime(value)
+                => $"\"{value}\" is not a time; {name} takes a number with an optional unit s, m, h, d or w (e.g. 300s, 5m)",
+            ParameterType.Bool when !value.Equals("yes", StringComparison.OrdinalIgnoreCase) && !value.Equals("no", StringComparison.OrdinalIgnoreCase)
+                => $"\"{value}\" is not yes or no; {name} is a boolean",
+            _ => null,
+        };
+    }
+
+    private static bool IsTime(string value)
+    {
+        var digits = value.Length > 0 && "smhdw".Contains(value[^1], StringComparison.Ordinal) ? value[..^1] : value;
+        return digits.Length is > 0 and <= 18 && digits.All(char.IsAsciiDigit);
+    }
 
     /// <summary>Names Postfix still accepts but documents as replaced, with what to write instead.</summary>
     public static readonly FrozenDictionary<string, string> Deprecated = new Dictionary<string, string>
@@ -104,17 +135,35 @@ public static class PostfixParameters
         ["alternate_config_directories"] = "nothing: the entrypoint owns it",
     }.ToFrozenDictionary();
 
-    private static FrozenSet<string> LoadKnown()
+    private static FrozenDictionary<string, ParameterType> LoadTypes()
     {
         using var stream = typeof(PostfixParameters).Assembly.GetManifestResourceStream("Mailsub.Core.postfix-parameters.txt")
             ?? throw new InvalidOperationException("postfix-parameters.txt is not embedded in Mailsub.Core; rebuild the assembly.");
         using var reader = new StreamReader(stream);
-        var names = new HashSet<string>(StringComparer.Ordinal);
+        var types = new Dictionary<string, ParameterType>(StringComparer.Ordinal);
         while (reader.ReadLine() is { } line)
         {
-            if (line.Length > 0 && line[0] != '#')
-                names.Add(line);
+            if (line.Length == 0 || line[0] == '#')
+                continue;
+            var (name, type) = line.Split(' ') is [var n, var t] ? (n, t) : throw new InvalidOperationException($"postfix-parameters.txt: \"{line}\" is not \"name type\"");
+            types[name] = type switch
+            {
+                "int" => ParameterType.Int,
+                "time" => ParameterType.Time,
+                "bool" => ParameterType.Bool,
+                "text" => ParameterType.Text,
+                _ => throw new InvalidOperationException($"postfix-parameters.txt: unknown type \"{type}\" of {name}"),
+            };
         }
-        return names.ToFrozenSet(StringComparer.Ordinal);
+        return types.ToFrozenDictionary(StringComparer.Ordinal);
     }
+}
+
+/// <summary>How Postfix parses a parameter's value; <see cref="Text"/> covers lists, maps, expressions and strings.</summary>
+public enum ParameterType
+{
+    Text,
+    Int,
+    Time,
+    Bool,
 }

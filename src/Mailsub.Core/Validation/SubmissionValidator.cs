@@ -282,6 +282,8 @@ public static partial class SubmissionValidator
                 fail(field, "value must be one line without control characters (a newline would start a new main.cf parameter)");
             else if (value != value.Trim())
                 fail(field, "value has leading or trailing spaces, which Postfix would drop or read as a continuation line");
+            else if (PostfixParameters.ValueError(key, value) is { } typeError)
+                fail(field, typeError);
         }
     }
 

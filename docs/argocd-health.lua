@@ -2,7 +2,8 @@
 --   resource.customizations.health.mailsub.dev_MailSubmission: |
 --     <this file>
 -- Argo CD runs the body with the live object in `obj` and reads the returned `hs`.
--- Tested with lua5.4 against tests/Mailsub.Chart.Tests/StatusFixtures (HealthCheckTests).
+-- Tested with lua5.4 (tests/Mailsub.Chart.Tests/HealthCheckTests.cs) against tests/status-fixtures:
+-- MailSubmissions the operator really wrote in its integration tests (StatusFixtureTests).
 --   Healthy     Ready=True and status.observedGeneration == metadata.generation
 --   Progressing no status yet, generation not yet observed, Reconciling=True, Ready Unknown,
 --               or Ready=False with a reason that says work is under way

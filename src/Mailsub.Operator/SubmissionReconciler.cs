@@ -114,6 +114,14 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             Set(c.Type, c.Status == "True", c.Reason, c.Message);
         }
         status.Policy = report.Summary;
+        if (report.Summary == PolicySummary.Unhealthy)
+        {
+            // An open relay, a password over cleartext, a listener that cannot work: not deployed.
+            // The running service keeps its last healthy configuration.
+            var failing = string.Join("; ", report.Conditions.Where(c => c.Status != "True").Select(c => $"{c.Type} {c.Reason}: {c.Message}"));
+            outcome.Stalled = ("PolicyUnhealthy", $"The spec renders a Postfix configuration with policy errors, so nothing was applied. Fix: {failing}");
+            return outcome;
+        }
         status.ConfigHash = rendered.Hash;
 
         var users = await state.Passwords.ResolveAsync(valid, ct).ConfigureAwait(false);
@@ -121,7 +129,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         if (!users.Ready)
         {
             // A users Secret without every user would lock them out: apply nothing until they resolve.
-            outcome.Stalled = ("UsersMissing", users.Message);
+            outcome.Stalled = (users.Reason, users.Message);
             return outcome;
         }
         status.UsersSecretName = ChildNames.Users(valid);

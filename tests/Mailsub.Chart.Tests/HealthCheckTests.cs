@@ -31,13 +31,8 @@ public partial class HealthCheckTests
         { "progressing-no-status", "Progressing", "Current" },
         { "degraded-stalled-invalid-spec", "Degraded", "Failed" },
         { "degraded-stalled-users-missing", "Degraded", "Failed" },
-        // A policy error the validator lets through (trustedNetworks 0.0.0.0/0), once everything
-        // else converged: the operator writes Ready=False with neither Stalled nor Reconciling.
-        // kstatus reads only Reconciling/Stalled, so Flux takes this broken resource for Current.
-        // This pins what the operator really writes today; README.md says it sets Stalled whenever
-        // Ready is False for a reason that needs a change, and once it does, the regenerated
-        // fixture carries Stalled=True and this row must say Failed.
-        { "degraded-ready-false", "Degraded", "Current" },
+        // A policy error the validator lets through (an open relay): Stalled, so Flux fails it too.
+        { "degraded-stalled-policy", "Degraded", "Failed" },
     };
 
     private static JsonObject Fixture(string name) =>

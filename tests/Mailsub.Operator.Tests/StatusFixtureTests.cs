@@ -90,38 +90,42 @@ public sealed class StatusFixtureTests(ControlPlaneFixture cp)
         await cluster.CreateAsync(Cluster.MailSubmissions(ns), Submissions.Modern("modern"));
 
         var stalled = await StatusFixture.SettledAsync(cluster, ns, "modern", s => Cluster.Condition(s, "Stalled") == "True", "Stalled");
-        Assert.Equal("UsersMissing", Cluster.Condition(stalled, "Stalled", "reason"));
+        Assert.Equal("PasswordSecretMissing", Cluster.Condition(stalled, "Stalled", "reason"));
         Assert.Equal("False", Cluster.Condition(stalled, "UsersReady"));
         StatusFixture.Check("degraded-stalled-users-missing", nameof(Missing_password_Secret_stalls),
             "alice's passwordSecretRef names a Secret that does not exist: UsersReady False, Stalled, nothing applied.", stalled, ns);
     }
 
     /// <summary>
-    /// A policy error the validator lets through (trustedNetworks 0.0.0.0/0: TrustedNetworksOpen)
-    /// once everything else converged: the operator writes Ready=False with neither Stalled nor
-    /// Reconciling, which kstatus (Flux) reads as Current. Recorded as it is; see HealthCheckTests.
+    /// A policy error the validator lets through (trustedNetworks 0.0.0.0/0: an open relay) on a
+    /// Ready submission: Stalled with PolicyUnhealthy, and nothing applied, so the running service
+    /// keeps its healthy configuration; undoing the edit makes it Ready again.
     /// </summary>
     [Fact]
-    public async Task Open_trusted_networks_leave_ready_false_once_converged()
+    public async Task Open_relay_edit_stalls_and_changes_nothing()
     {
         using var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
         var ns = await cp.CreateNamespaceAsync("fixture-open");
         await using var op = await InProcessOperator.StartAsync(cluster.Config, ns);
-        await cluster.CreateSecretAsync(ns, "alice-password", new() { ["password"] = "alice-secret-1" });
-        var body = Submissions.Modern("modern");
-        body["spec"]!["trustedNetworks"] = new JsonArray("0.0.0.0/0");
-        await cluster.CreateAsync(Cluster.MailSubmissions(ns), body);
-        await Eventually.TrueAsync(async () => await cluster.TryGetAsync($"/apis/cert-manager.io/v1/namespaces/{ns}/certificates/modern-tls") is not null,
-            Scenario.Timeout, () => "Certificate created");
-        await cluster.IssueCertificateAsync(ns, "modern-tls");
+        await Scenario.CreateReadyAsync(cluster, ns, "modern");
+        var before = await cluster.VersionsAsync(ns);
+        var path = $"{Cluster.MailSubmissions(ns)}/modern";
 
-        var converged = await StatusFixture.SettledAsync(cluster, ns, "modern",
-            s => Cluster.Condition(s, "Available") == "True" && Cluster.Condition(s, "TLSReady") == "True" && Cluster.Condition(s, "Reconciling") is null,
-            "Available, TLSReady, not Reconciling", poke: () => cluster.MarkPodsReadyAsync(ns));
-        Assert.Equal("False", Cluster.Condition(converged, "RelayProtected"));
-        Assert.Equal("TrustedNetworksOpen", Cluster.Condition(converged, "Ready", "reason"));
-        StatusFixture.Check("degraded-ready-false", nameof(Open_trusted_networks_leave_ready_false_once_converged),
-            "trustedNetworks 0.0.0.0/0 (an open relay the validator lets through), everything else converged:\nRelayProtected False and Ready False, with neither Stalled nor Reconciling.", converged, ns);
+        await cluster.MergePatchAsync(path, new JsonObject { ["spec"] = new JsonObject { ["trustedNetworks"] = new JsonArray("0.0.0.0/0") } });
+        var stalled = await StatusFixture.SettledAsync(cluster, ns, "modern",
+            s => Cluster.Condition(s, "Stalled", "reason") == "PolicyUnhealthy" && s["status"]?["observedGeneration"]?.GetValue<long>() == 2, "Stalled PolicyUnhealthy");
+        Assert.Equal("False", Cluster.Condition(stalled, "RelayProtected"));
+        Assert.Equal("TrustedNetworksOpen", Cluster.Condition(stalled, "RelayProtected", "reason"));
+        Assert.Equal("PolicyUnhealthy", Cluster.Condition(stalled, "Ready", "reason"));
+        Assert.Contains("nothing was applied", Cluster.Condition(stalled, "Stalled", "message"), StringComparison.Ordinal);
+        var after = await cluster.VersionsAsync(ns);
+        Assert.Equal(before.Where(v => !v.Key.StartsWith("mailsubmissions/", StringComparison.Ordinal)),
+            after.Where(v => !v.Key.StartsWith("mailsubmissions/", StringComparison.Ordinal)));
+        StatusFixture.Check("degraded-stalled-policy", nameof(Open_relay_edit_stalls_and_changes_nothing),
+            "A Ready submission edited to trustedNetworks 0.0.0.0/0 (an open relay the validator lets through):\nStalled PolicyUnhealthy, nothing applied, the service keeps its healthy config.", stalled, ns);
+
+        await cluster.MergePatchAsync(path, new JsonObject { ["spec"] = new JsonObject { ["trustedNetworks"] = null } });
+        await Scenario.WaitAsync(cluster, ns, "modern", s => Cluster.Condition(s, "Ready") == "True" && Cluster.Condition(s, "Stalled") is null, "Ready again");
     }
 }

@@ -41,19 +41,18 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
         ["blockOwnerDeletion"] = true,
     };
 
-    /// <summary>Applies <paramref name="body"/> unless the cache shows it applied; returns the server's object when written.</summary>
-    public async Task<JsonObject?> ApplyAsync(MailSubmission owner, JsonObject body, CancellationToken ct)
+    /// <summary>What one apply did: the server's object when a request was sent, and whether that changed the object.</summary>
+    public readonly record struct ApplyResult(JsonObject? Written, bool Changed);
+
+    /// <summary>
+    /// Applies <paramref name="body"/> unless the cache shows it applied. The result says whether
+    /// this call changed the object: a reconcile counts its own changes from it (the shared
+    /// <see cref="Changes"/> counter also moves with other workers' reconciles).
+    /// </summary>
+    public async Task<ApplyResult> ApplyAsync(MailSubmission owner, JsonObject body, CancellationToken ct)
     {
         var resource = SubmissionKinds.ResourceOf(SubmissionKinds.Str(body, "apiVersion")!, SubmissionKinds.Str(body, "kind")!);
-        var metadata = (JsonObject)body["metadata"]!;
-        metadata["namespace"] = owner.Metadata.NamespaceProperty;
-        metadata["ownerReferences"] = new JsonArray(OwnerReference(owner));
-        metadata.Remove("annotations", out var annotationsNode);
-        var annotations = annotationsNode as JsonObject ?? new JsonObject();
-        var hash = Hash(body.ToJsonString());
-        annotations[ApplyHashAnnotation] = hash;
-        metadata["annotations"] = annotations;
-
+        var hash = Stamp(owner, body);
         var name = SubmissionKinds.Str(body, "metadata", "name")!;
         var key = (resource, new ObjectKey(owner.Metadata.NamespaceProperty, name));
         var cached = cacheOf(resource)?.Get(owner.Metadata.NamespaceProperty!, name);
@@ -63,18 +62,38 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
             var sameVersion = _applied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == rv;
             if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(cached, body)))
             {
-                return null;
+                return default;
             }
         }
         var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, ct).ConfigureAwait(false);
         Interlocked.Increment(ref Writes);
         var version = SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "";
-        if (cached is null || version != SubmissionKinds.Str(cached, "metadata", "resourceVersion"))
+        var changed = cached is null || version != SubmissionKinds.Str(cached, "metadata", "resourceVersion");
+        if (changed)
         {
             Interlocked.Increment(ref Changes);
         }
         _applied[key] = (hash, version);
-        return result;
+        return new ApplyResult(result, changed);
+    }
+
+    /// <summary>
+    /// Makes <paramref name="body"/> the apply body as sent: its owner's namespace, the controller
+    /// owner reference, and <see cref="ApplyHashAnnotation"/> (a hash of the body without it, kept
+    /// last among the annotations). Returns the hash. Public so the controller benchmark's floor
+    /// sends byte-for-byte the same bodies.
+    /// </summary>
+    public static string Stamp(MailSubmission owner, JsonObject body)
+    {
+        var metadata = (JsonObject)body["metadata"]!;
+        metadata["namespace"] = owner.Metadata.NamespaceProperty;
+        metadata["ownerReferences"] = new JsonArray(OwnerReference(owner));
+        metadata.Remove("annotations", out var annotationsNode);
+        var annotations = annotationsNode as JsonObject ?? new JsonObject();
+        var hash = Hash(body.ToJsonString());
+        annotations[ApplyHashAnnotation] = hash;
+        metadata["annotations"] = annotations;
+        return hash;
     }
 
     /// <summary>

@@ -60,7 +60,9 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
         {
             var rv = SubmissionKinds.Str(cached, "metadata", "resourceVersion") ?? "";
             var sameVersion = _applied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == rv;
-            if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(cached, body)))
+            // The walk goes over a copy: walking the cached object would expand its lazily parsed
+            // JSON into nodes that then stay in the cache (about 18 KB more per Deployment).
+            if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(JsonNode.Parse(cached.ToJsonString()), body)))
             {
                 return default;
             }

@@ -70,7 +70,17 @@ public sealed class OperatorUnderTest : IAsyncDisposable
         }
         if (line.Contains(" msg=reconciled ", StringComparison.Ordinal))
         {
-            _firstReconcile.TrySetResult(at);
+            // The line ends the reconcile; its duration_ms says when it began.
+            var duration = line.IndexOf(" duration_ms=", StringComparison.Ordinal) is var i and >= 0
+                && double.TryParse(line[(i + 13)..].Split(' ')[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var ms) ? ms / 1000 : 0;
+            if (_firstReconcile.TrySetResult(at))
+            {
+                FirstReconcileBegan = at - duration;
+            }
+        }
+        else if (line.Contains(" msg=discovered ", StringComparison.Ordinal))
+        {
+            Discovered = at;
         }
         else if (line.Contains(" msg=\"caches synced\"", StringComparison.Ordinal))
         {
@@ -84,6 +94,12 @@ public sealed class OperatorUnderTest : IAsyncDisposable
 
     /// <summary>Seconds from spawn to the first "reconciled" log line.</summary>
     public Task<double> FirstReconcile => _firstReconcile.Task;
+
+    /// <summary>Seconds from spawn to the start of the first reconcile (its log line less its duration).</summary>
+    public double FirstReconcileBegan { get; private set; } = double.NaN;
+
+    /// <summary>Seconds from spawn to "discovered" (configuration read, API discovery done).</summary>
+    public double Discovered { get; private set; } = double.NaN;
 
     /// <summary>Seconds from spawn to "caches synced" (every informer listed).</summary>
     public Task<double> CachesSynced => _synced.Task;

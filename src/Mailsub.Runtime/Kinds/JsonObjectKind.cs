@@ -54,8 +54,8 @@ public sealed class JsonObjectKind(ApiResource resource) : ResourceKind<JsonObje
     /// A copy parsed from the object's JSON as it is now. A parsed <see cref="JsonObject"/> keeps
     /// the whole UTF-8 text it was read from (and its token index) until each part is touched, so
     /// the managedFields <see cref="PrepareForCache"/> removed, or the Secret data a transform
-    /// removed, stay in memory behind it; the copy holds only what is left. With 500 resources this
-    /// is about half of the operator's cache (make bench-controller).
+    /// removed, stay in memory behind it; the copy holds only what is left (a cached Deployment
+    /// 18 KB to 11 KB; the operator at 500 resources 111 to 94.5 MiB RSS, make bench-controller).
     /// </summary>
     public override JsonObject Compact(JsonObject obj)
     {

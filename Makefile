@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane crds docs bench clean run
+.PHONY: build test deps controlplane crds docs bench bench-controller clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -42,6 +42,12 @@ docs:
 bench: build
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- render
 	$(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp
+
+# bin/mailsub run on a local kube-apiserver: 500 MailSubmissions from a cold start against a bare
+# apply loop (the floor), idle writes, RSS and startup, each beside its goal (~3 min; BENCH_ARGS=--quick
+# for a smoke run, --rounds 3 for alternating rounds).
+bench-controller: build controlplane
+	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- controller $(BENCH_ARGS)
 
 # The chart carries a copy (not a symlink: see charts/mailsub/README.md); a test checks they are equal.
 crds:

@@ -140,7 +140,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             (Kinds.SecretResource, ChildNames.GeneratedPasswords(valid)),
         };
-        var changesBefore = Interlocked.Read(ref state.Applier.Changes);
+        var changes = 0;
         foreach (var child in ChildObjects.Build(valid, rendered, users.Passwords!, options))
         {
             if (child is Certificate && state.Certificates is null)
@@ -153,10 +153,10 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             }
             var body = (JsonObject)ObjectJson.ToNode(child);
             keep.Add((SubmissionKinds.ResourceOf(child.ApiVersion, child.Kind), child.Metadata.Name));
-            await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false);
+            changes += (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed ? 1 : 0;
         }
-        await state.Applier.PruneAsync(submission, state.ChildResources, keep, ct).ConfigureAwait(false);
-        outcome.Writes = (int)(Interlocked.Read(ref state.Applier.Changes) - changesBefore);
+        changes += await state.Applier.PruneAsync(submission, state.ChildResources, keep, ct).ConfigureAwait(false);
+        outcome.Writes = changes; // this reconcile's own: other workers change objects meanwhile
         if (outcome.Writes > 0)
         {
             outcome.Progressing = ("ChildrenApplied", $"Changed {outcome.Writes} Postfix object(s); waiting for them to settle.");

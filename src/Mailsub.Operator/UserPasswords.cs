@@ -91,7 +91,7 @@ public sealed class UserPasswords(SecretReader secrets, ChildApplier applier)
         {
             var body = (JsonObject)ObjectJson.ToNode(GeneratedPasswordsSecret.Build(valid, result));
             var written = await applier.ApplyAsync(valid.Resource, body, ct).ConfigureAwait(false);
-            secrets.Remember(written);
+            secrets.Remember(written.Written);
         }
         return result;
     }

@@ -150,14 +150,13 @@ public sealed class Informer<T> where T : class
     private async Task ListAsync(CancellationToken cancellationToken)
     {
         var result = await _lister.ListAsync(_options.Namespace, _options.LabelSelector, _options.FieldSelector, cancellationToken).ConfigureAwait(false);
-        if (Transform is { } transform)
+        var items = new List<T>(result.Items.Count);
+        foreach (var item in result.Items)
         {
-            foreach (var item in result.Items)
-            {
-                transform(item);
-            }
+            Transform?.Invoke(item);
+            items.Add(_kind.Compact(item));
         }
-        var changes = Store.Replace(result.Items);
+        var changes = Store.Replace(items);
         _resourceVersion = result.ResourceVersion;
         Interlocked.Increment(ref _lists);
         foreach (var change in changes)
@@ -216,6 +215,7 @@ public sealed class Informer<T> where T : class
             case WatchEventType.Modified:
                 _kind.PrepareForCache(obj);
                 Transform?.Invoke(obj);
+                obj = _kind.Compact(obj);
                 var old = Store.Upsert(obj);
                 Dispatch(old is null ? WatchChange.Added : WatchChange.Updated, old, obj);
                 break;

@@ -34,6 +34,13 @@ public abstract class ResourceKind<T>(ApiResource resource) where T : class
     /// </summary>
     public abstract void PrepareForCache(T obj);
 
+    /// <summary>
+    /// The object as the cache keeps it, after <see cref="PrepareForCache"/> and the informer's
+    /// transform: by default the object itself. A kind whose objects keep their source JSON can
+    /// return a copy holding only what is left.
+    /// </summary>
+    public virtual T Compact(T obj) => obj;
+
     public ObjectKey KeyOf(T obj) =>
         new(Resource.Namespaced ? Namespace(obj) : null, Name(obj) ?? throw new InvalidOperationException($"A {Resource.Kind} without metadata.name."));
 }

@@ -38,6 +38,29 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task JsonObjectsKeepNothingTheTransformRemoved()
+    {
+        // A parsed JsonObject keeps the UTF-8 text it was read from; the cache keeps a compacted
+        // copy, so Secret data a transform removed (4.1 KB of base64 each here) is not held behind it.
+        var kind = new JsonObjectKind(Kinds.Kinds.SecretResource);
+        var whole = await RetainedPerObject(() => Synced(kind, "SecretList", i => Secret(i)));
+        var metadataOnly = await RetainedPerObject(() => Synced(kind, "SecretList", i => Secret(i), s => s.Remove("data")));
+
+        output.WriteLine($"cached Secret as a JsonObject: {whole} B with data, {metadataOnly} B without");
+        Assert.True(whole - metadataOnly > 3000, $"removing the data saved only {whole - metadataOnly} B per Secret: it is still held");
+    }
+
+    private static async Task<long> RetainedPerObject(Func<Task<Informer<System.Text.Json.Nodes.JsonObject>>> sync)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var informer = await sync();
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        Assert.Equal(PerKind, informer.Store.Count);
+        GC.KeepAlive(informer);
+        return (after - before) / PerKind;
+    }
+
+    [Fact]
     public void AWatchEventAllocatesLittleBeyondItsObject()
     {
         var obj = Deployment(1);
@@ -68,7 +91,7 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
         Assert.True(parse - deserializeOnly < 256, $"event overhead {parse - deserializeOnly} B");
     }
 
-    private static async Task<Informer<T>> Synced<T>(TypedKind<T> kind, string listKind, Func<int, string> item) where T : class
+    private static async Task<Informer<T>> Synced<T>(ResourceKind<T> kind, string listKind, Func<int, string> item, Action<T>? transform = null) where T : class
     {
         var list = new StringBuilder($$"""{"kind":"{{listKind}}","apiVersion":"v1","metadata":{"resourceVersion":"1"},"items":[""");
         for (var i = 0; i < PerKind; i++)
@@ -77,7 +100,7 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
         }
         list.Append("]}");
         var server = new FakeApiServer().OnList(list.ToString());
-        var informer = new Informer<T>(server.Connection(), kind);
+        var informer = new Informer<T>(server.Connection(), kind) { Transform = transform };
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
         await informer.WaitForSyncAsync(default).WaitAsync(TimeSpan.FromSeconds(30));

@@ -159,19 +159,19 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     [Fact]
     public async Task A_resource_that_Postfix_rejects_leaves_the_old_config_serving_and_says_why()
     {
-        // spec.extraConfig passes validation (a known parameter, a one-line value); the number
-        // is Postfix's to judge. (A parameter only smtpd reads, such as
-        // smtpd_client_connection_count_limit, is not judged before the reload: see the report.)
+        // spec.extraConfig passes validation: a known parameter, and a value that expands another
+        // parameter, which validation cannot type (a literal "lots" is refused there). What it
+        // expands to ($mail_version, "3.7.11") is Postfix's to judge, and Postfix refuses it.
         uint before = await AdvertisedSizeAsync();
         int errorsBefore = Postfix.Errors.Lines.Count;
         try
         {
-            Samples.Apply(Postfix, Samples.Read("modern").WithMessageSize(before + 4096).WithExtraConfig("default_process_limit", "lots"));
+            Samples.Apply(Postfix, Samples.Read("modern").WithMessageSize(before + 4096).WithExtraConfig("default_process_limit", "$mail_version"));
 
             await NewLineAsync(errorsBefore, "keeps serving the previous one");
             string report = string.Join("\n", Postfix.Errors.Lines.Skip(errorsBefore));
-            output.WriteLine($"default_process_limit = lots, entrypoint stderr:\n{report}");
-            Assert.Contains("bad numerical configuration: default_process_limit = lots", report);
+            output.WriteLine($"default_process_limit = $mail_version, entrypoint stderr:\n{report}");
+            Assert.Contains("bad numerical configuration: default_process_limit", report);
             Assert.Equal(before, await AdvertisedSizeAsync());
             using (var client = await MailClient.ConnectAsync(Postfix, 465))
                 await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));

@@ -113,7 +113,7 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
             {
                 continue;
             }
-            foreach (var child in cache.ListByLabel(ns, ChildMetadata.SubmissionLabel, owner.Metadata.Name))
+            foreach (var child in cache.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
             {
                 var name = SubmissionKinds.Str(child, "metadata", "name")!;
                 if (keep.Contains((resource, name)) || !ControlledBy(child, owner))

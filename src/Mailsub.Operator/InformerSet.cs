@@ -61,8 +61,16 @@ public sealed class InformerSet<T> where T : class
 
     public T? Get(string ns, string name) => For(ns)?.Store.Get(ns, name);
 
-    public IReadOnlyList<T> ListByLabel(string ns, string key, string value) =>
-        For(ns)?.Store.ListByLabel(ns, key, value) ?? [];
+    /// <summary>Adds an index to every informer's store (before they run).</summary>
+    public void AddIndex(string name, Func<T, IEnumerable<string>> values)
+    {
+        foreach (var informer in Informers)
+        {
+            informer.Store.AddIndex(name, values);
+        }
+    }
+
+    public IReadOnlyList<T> ByIndex(string ns, string name, string value) => For(ns)?.Store.ByIndex(name, value) ?? [];
 
     public IReadOnlyList<T> List(string ns) => For(ns)?.Store.List(ns) ?? [];
 }

@@ -32,10 +32,6 @@ public static class SecretReferences
         yield return submission.Metadata.Name + "-generated-passwords";
     }
 
-    /// <summary>Whether <paramref name="submission"/> reads the Secret <paramref name="secretName"/>.</summary>
-    public static bool References(MailSubmission submission, string secretName) =>
-        Of(submission).Contains(secretName, StringComparer.Ordinal);
-
     /// <summary>The TLS Secret's name by the spec alone (valid or not).</summary>
     public static string? TlsSecretName(MailSubmission submission) =>
         submission.Spec.Tls.SecretName is { Length: > 0 } s ? s

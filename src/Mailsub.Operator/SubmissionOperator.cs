@@ -46,14 +46,21 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
 
         var informerLog = loggers.CreateLogger("informer");
         const string owned = ChildMetadata.SubmissionLabel;
-        InformerSet<JsonObject> Children(JsonObjectKind kind, Action<JsonObject>? transform = null) =>
-            new(api, kind, options.Namespaces, owned, transform, informerLog);
+        InformerSet<JsonObject> Children(JsonObjectKind kind)
+        {
+            var set = new InformerSet<JsonObject>(api, kind, options.Namespaces, owned, null, informerLog);
+            set.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
+            return set;
+        }
         var secrets = new InformerSet<JsonObject>(api, SubmissionKinds.Secrets, options.Namespaces, null, s =>
         {
             // Metadata only: values are read through SecretReader, for referenced Secrets only.
             s.Remove("data");
             s.Remove("stringData");
         }, informerLog);
+        secrets.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
+        var submissions = new InformerSet<MailSubmission>(api, SubmissionKinds.Submissions, options.Namespaces, null, null, informerLog);
+        submissions.AddIndex(CacheIndexes.BySecret, CacheIndexes.SecretsOf);
         var apply = new ServerSideApply(api);
         InformerSet<JsonObject>? certificates = certificatesServed ? Children(SubmissionKinds.Certificates) : null;
         InformerSet<JsonObject>? budgets = pdb is null ? null : Children(new JsonObjectKind(pdb));
@@ -65,7 +72,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             Options = options,
             Api = api,
             Apply = apply,
-            Submissions = new InformerSet<MailSubmission>(api, SubmissionKinds.Submissions, options.Namespaces, null, null, informerLog),
+            Submissions = submissions,
             ConfigMaps = Children(SubmissionKinds.ConfigMaps),
             Secrets = secrets,
             Deployments = Children(SubmissionKinds.Deployments),
@@ -210,12 +217,9 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             var ns = SubmissionKinds.Str(secret, "metadata", "namespace") ?? "";
             var name = SubmissionKinds.Str(secret, "metadata", "name") ?? "";
             var keys = new HashSet<string>(ByOwner(secret), StringComparer.Ordinal);
-            foreach (var submission in state.Submissions.List(ns))
+            foreach (var submission in state.Submissions.ByIndex(ns, CacheIndexes.BySecret, CacheIndexes.Key(ns, name)))
             {
-                if (SecretReferences.References(submission, name))
-                {
-                    keys.Add(Key(ns, submission.Metadata.Name));
-                }
+                keys.Add(Key(ns, submission.Metadata.Name));
             }
             return keys;
         }, enqueue));

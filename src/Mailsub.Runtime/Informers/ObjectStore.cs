@@ -17,56 +17,127 @@ public enum WatchChange
 /// <summary>
 /// The informer's in-memory cache: namespace/name to the latest object seen, read by
 /// reconcilers without calling the API server. Reads are lock-free and safe from any thread;
-/// only the informer writes. Objects are shared: treat them as read-only.
+/// only the informer writes. Objects are shared: treat them as read-only. Indexes (client-go's
+/// Indexers: a name and a function from an object to its index values) answer "which objects
+/// have this value" without a scan; a reconcile that scanned the whole store made the operator
+/// quadratic in the number of resources. Add them before the informer runs.
 /// </summary>
 public sealed class ObjectStore<T>(ResourceKind<T> kind) where T : class
 {
-    private volatile ConcurrentDictionary<ObjectKey, T> _items = new();
+    private sealed class Index(Func<T, IEnumerable<string>> values)
+    {
+        public Func<T, IEnumerable<string>> Values { get; } = values;
+        public ConcurrentDictionary<string, ConcurrentDictionary<ObjectKey, T>> ByValue { get; } = new(StringComparer.Ordinal);
 
-    public int Count => _items.Count;
+        public void Add(ObjectKey key, T obj)
+        {
+            foreach (var value in Values(obj))
+            {
+                ByValue.GetOrAdd(value, _ => new ConcurrentDictionary<ObjectKey, T>())[key] = obj;
+            }
+        }
 
-    public bool TryGet(ObjectKey key, out T obj) => _items.TryGetValue(key, out obj!);
+        public void Remove(ObjectKey key, T obj)
+        {
+            foreach (var value in Values(obj))
+            {
+                if (ByValue.TryGetValue(value, out var set) && set.TryRemove(key, out _) && set.IsEmpty)
+                {
+                    ByValue.TryRemove(new KeyValuePair<string, ConcurrentDictionary<ObjectKey, T>>(value, set));
+                }
+            }
+        }
+    }
+
+    private sealed record State(ConcurrentDictionary<ObjectKey, T> Items, Dictionary<string, Index> Indexes);
+
+    private volatile State _state = new(new(), new(StringComparer.Ordinal));
+
+    public int Count => _state.Items.Count;
+
+    /// <summary>Adds an index; its values are computed for every object stored from now on.</summary>
+    public void AddIndex(string name, Func<T, IEnumerable<string>> values)
+    {
+        var state = _state;
+        var index = new Index(values);
+        foreach (var (key, obj) in state.Items)
+        {
+            index.Add(key, obj);
+        }
+        var indexes = new Dictionary<string, Index>(state.Indexes, StringComparer.Ordinal) { [name] = index };
+        _state = state with { Indexes = indexes };
+    }
+
+    /// <summary>The objects whose index <paramref name="name"/> has <paramref name="value"/>.</summary>
+    public IReadOnlyList<T> ByIndex(string name, string value) =>
+        _state.Indexes.TryGetValue(name, out var index)
+            ? index.ByValue.TryGetValue(value, out var set) ? set.Values.ToArray() : []
+            : throw new InvalidOperationException($"No index {name} on the {kind.Resource.Kind} store.");
+
+    public bool TryGet(ObjectKey key, out T obj) => _state.Items.TryGetValue(key, out obj!);
 
     /// <summary>By work-queue key, <c>namespace/name</c>.</summary>
-    public bool TryGet(string key, out T obj) => _items.TryGetValue(ObjectKey.Parse(key), out obj!);
+    public bool TryGet(string key, out T obj) => _state.Items.TryGetValue(ObjectKey.Parse(key), out obj!);
 
-    public T? Get(string? ns, string name) => _items.TryGetValue(new ObjectKey(kind.Resource.Namespaced ? ns : null, name), out var obj) ? obj : null;
+    public T? Get(string? ns, string name) => _state.Items.TryGetValue(new ObjectKey(kind.Resource.Namespaced ? ns : null, name), out var obj) ? obj : null;
 
-    public IReadOnlyList<T> List() => _items.Values.ToArray();
+    public IReadOnlyList<T> List() => _state.Items.Values.ToArray();
 
-    public IReadOnlyList<T> List(string ns) => _items.Where(p => p.Key.Namespace == ns).Select(p => p.Value).ToArray();
-
-    /// <summary>Objects in <paramref name="ns"/> (all when null) with label <paramref name="key"/> = <paramref name="value"/>.</summary>
-    public IReadOnlyList<T> ListByLabel(string? ns, string key, string value) =>
-        _items.Where(p => (ns is null || p.Key.Namespace == ns) && kind.Label(p.Value, key) == value).Select(p => p.Value).ToArray();
+    public IReadOnlyList<T> List(string ns) => _state.Items.Where(p => p.Key.Namespace == ns).Select(p => p.Value).ToArray();
 
     /// <summary>Sets an object; returns the one it replaced. Single writer (the informer's loop).</summary>
     internal T? Upsert(T obj)
     {
-        var items = _items;
+        var state = _state;
         var key = kind.KeyOf(obj);
-        items.TryGetValue(key, out var old);
-        items[key] = obj;
+        state.Items.TryGetValue(key, out var old);
+        foreach (var index in state.Indexes.Values)
+        {
+            if (old is not null)
+            {
+                index.Remove(key, old);
+            }
+            index.Add(key, obj);
+        }
+        state.Items[key] = obj;
         return old;
     }
 
-    internal T? Remove(T obj) => _items.TryRemove(kind.KeyOf(obj), out var old) ? old : null;
+    internal T? Remove(T obj)
+    {
+        var state = _state;
+        var key = kind.KeyOf(obj);
+        if (!state.Items.TryRemove(key, out var old))
+        {
+            return null;
+        }
+        foreach (var index in state.Indexes.Values)
+        {
+            index.Remove(key, old);
+        }
+        return old;
+    }
 
     /// <summary>
-    /// Swaps in a fresh list (atomically for readers) and returns what changed: new keys are
-    /// Added, keys whose resourceVersion moved are Updated, keys gone are Deleted (with their last
-    /// known state). Unchanged objects produce nothing.
+    /// Swaps in a fresh list (atomically for readers, indexes with it) and returns what changed:
+    /// new keys are Added, keys whose resourceVersion moved are Updated, keys gone are Deleted
+    /// (with their last known state). Unchanged objects produce nothing.
     /// </summary>
     internal List<StoreChange<T>> Replace(IReadOnlyList<T> items)
     {
-        var previous = _items;
+        var previous = _state;
         var next = new ConcurrentDictionary<ObjectKey, T>(concurrencyLevel: 1, capacity: Math.Max(items.Count, 31));
+        var indexes = previous.Indexes.ToDictionary(p => p.Key, p => new Index(p.Value.Values), StringComparer.Ordinal);
         var changes = new List<StoreChange<T>>();
         foreach (var item in items)
         {
             var key = kind.KeyOf(item);
             next[key] = item;
-            if (!previous.TryGetValue(key, out var old))
+            foreach (var index in indexes.Values)
+            {
+                index.Add(key, item);
+            }
+            if (!previous.Items.TryGetValue(key, out var old))
             {
                 changes.Add(new StoreChange<T>(WatchChange.Added, null, item));
             }
@@ -75,14 +146,14 @@ public sealed class ObjectStore<T>(ResourceKind<T> kind) where T : class
                 changes.Add(new StoreChange<T>(WatchChange.Updated, old, item));
             }
         }
-        foreach (var (key, old) in previous)
+        foreach (var (key, old) in previous.Items)
         {
             if (!next.ContainsKey(key))
             {
                 changes.Add(new StoreChange<T>(WatchChange.Deleted, old, null));
             }
         }
-        _items = next;
+        _state = new State(next, indexes);
         return changes;
     }
 }

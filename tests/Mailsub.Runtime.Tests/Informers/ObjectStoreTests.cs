@@ -35,22 +35,33 @@ public sealed class ObjectStoreTests
     }
 
     [Fact]
-    public void ReadsByKeyNamespaceAndLabel()
+    public void ReadsByKeyNamespaceAndIndex()
     {
         var store = new ObjectStore<JsonObject>(Kind);
         store.Upsert(Obj("n1", "a", "1", owner: "m"));
+        store.AddIndex("owner", o => Kind.Label(o, "mailsub.dev/name") is { } v ? [Kind.Namespace(o) + "/" + v] : []);
         store.Upsert(Obj("n1", "b", "1"));
         store.Upsert(Obj("n2", "c", "1", owner: "m"));
 
         Assert.True(store.TryGet("n1/a", out _));
         Assert.NotNull(store.Get("n2", "c"));
         Assert.Equal(2, store.List("n1").Count);
-        Assert.Single(store.ListByLabel("n1", "mailsub.dev/name", "m"));
-        Assert.Equal(2, store.ListByLabel(null, "mailsub.dev/name", "m").Count);
+        Assert.Equal(["a"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));
+        Assert.Equal(["c"], store.ByIndex("owner", "n2/m").Select(o => Kind.Name(o)));
+        Assert.Throws<InvalidOperationException>(() => store.ByIndex("nope", "x"));
 
-        var old = store.Upsert(Obj("n1", "a", "2"));
+        var old = store.Upsert(Obj("n1", "a", "2"));   // the label is gone: so is the index entry
         Assert.Equal("1", Kind.ResourceVersion(old!));
-        Assert.NotNull(store.Remove(Obj("n1", "a", "3")));
-        Assert.False(store.TryGet(new ObjectKey("n1", "a"), out _));
+        Assert.Empty(store.ByIndex("owner", "n1/m"));
+        store.Upsert(Obj("n1", "b", "2", owner: "m"));
+        Assert.Equal(["b"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));
+        Assert.NotNull(store.Remove(Obj("n1", "b", "3")));
+        Assert.Empty(store.ByIndex("owner", "n1/m"));
+        Assert.False(store.TryGet(new ObjectKey("n1", "b"), out _));
+
+        store.Replace([Obj("n1", "x", "1", owner: "m"), Obj("n2", "y", "1", owner: "k")]);
+        Assert.Equal(["x"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));
+        Assert.Empty(store.ByIndex("owner", "n2/m"));
+        Assert.Equal(["y"], store.ByIndex("owner", "n2/k").Select(o => Kind.Name(o)));
     }
 }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
@@ -19,10 +18,6 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
     [Fact]
     public async Task A_full_reconcile_succeeds_with_the_namespaced_chart_rbac()
     {
-        var bin = Environment.GetEnvironmentVariable("MAILSUB_BIN");
-        var exe = string.IsNullOrEmpty(bin) ? Tools.PathOf("bin", "mailsub") : Path.Combine(bin, "mailsub");
-        Assert.True(File.Exists(exe), $"{exe} is missing: run make build (MAILSUB_BIN names the folder)");
-
         await cp.InstallCertManagerCrdsAsync();
         var release = await cp.CreateNamespaceAsync("ops");
         var watched = await cp.CreateNamespaceAsync("mail");
@@ -50,17 +45,8 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
             """, "apply", "-f", "-");
         await Tools.Kubectl(cp.KubeconfigPath, Modern(watched), "apply", "--server-side", "--field-manager=gitops", "-f", "-");
 
-        var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "run", "--kubeconfig", kubeconfig }.Concat(flags))
-            info.ArgumentList.Add(a);
-        info.Environment["POD_NAMESPACE"] = release;
-        info.Environment["POD_NAME"] = "op-mailsub-test-0";
-        var log = new StringBuilder();
-        using var process = Process.Start(info)!;
-        process.OutputDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.ErrorDataReceived += (_, e) => { lock (log) log.AppendLine(e.Data); };
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
+        var process = new MailsubRun(new[] { "run", "--kubeconfig", kubeconfig }.Concat(flags),
+            new Dictionary<string, string> { ["POD_NAMESPACE"] = release, ["POD_NAME"] = "op-mailsub-test-0" });
         var watch = Stopwatch.StartNew();
         try
         {
@@ -68,7 +54,7 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
             JsonObject? submission = null;
             while (watch.Elapsed < TimeSpan.FromSeconds(120))
             {
-                Assert.False(process.HasExited, "mailsub run exited:\n" + log);
+                Assert.False(process.HasExited, "mailsub run exited:\n" + process.Log);
                 var children = await cp.Kubectl("get", "configmap,secret,deployment,service,certificate.cert-manager.io,pdb", "-n", watched,
                     "-l", "mailsub.dev/submission=modern", "-o", "name");
                 missing = string.Join(", ", new[] { "configmap/", "secret/", "deployment.apps/", "service/", "certificate.cert-manager.io/", "poddisruptionbudget.policy/" }
@@ -82,11 +68,11 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
             }
             output.WriteLine($"reconciled in {watch.ElapsedMilliseconds} ms with the chart's RBAC");
             output.WriteLine(submission?["status"]?.ToJsonString() ?? "(no status)");
-            Assert.True(missing.Length == 0, $"children missing: {missing}\n{log}");
+            Assert.True(missing.Length == 0, $"children missing: {missing}\n{process.Log}");
             Assert.Equal(submission!["metadata"]!["generation"]!.GetValue<long>(), submission["status"]!["observedGeneration"]!.GetValue<long>());
             Assert.Contains(submission["status"]!["conditions"]!.AsArray(), c => (string?)c!["type"] == "Ready");
             // It leads through the Lease the chart's leader-election Role allows (identity: the host name, the pod name in-cluster).
-            var text = log.ToString();
+            var text = process.Log;
             var identity = System.Text.RegularExpressions.Regex.Match(text, @"msg=leading .*identity=(\S+)").Groups[1].Value;
             Assert.NotEmpty(identity);
             Assert.Equal(identity, await cp.Kubectl("get", "lease", "mailsub-operator", "-n", release, "-o", "jsonpath={.spec.holderIdentity}"));
@@ -95,9 +81,9 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
         }
         finally
         {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            output.WriteLine(log.ToString().Length > 4000 ? log.ToString()[^4000..] : log.ToString());
+            process.Dispose();
+            var log = process.Log;
+            output.WriteLine(log.Length > 4000 ? log[^4000..] : log);
         }
     }
 

@@ -1,6 +1,8 @@
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
 using Mailsub.Core.Builders;
+using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Informers;
 
 namespace Mailsub.Operator;
 
@@ -17,13 +19,11 @@ public static class CacheIndexes
     /// <summary>Submissions by each Secret they read: "namespace/secret".</summary>
     public const string BySecret = "secret";
 
-    public static IEnumerable<string> SubmissionOf(JsonObject child) =>
-        SubmissionKinds.Str(child, "metadata", "labels", ChildMetadata.SubmissionLabel) is { } name
-            ? [Key(SubmissionKinds.Str(child, "metadata", "namespace"), name)]
-            : [];
+    public static readonly Func<JsonObject, IEnumerable<string>> SubmissionOf =
+        KeyMappers.Label(SubmissionKinds.ConfigMaps, ChildMetadata.SubmissionLabel);
 
     public static IEnumerable<string> SecretsOf(MailSubmission submission) =>
         SecretReferences.Of(submission).Select(secret => Key(submission.Metadata.NamespaceProperty, secret));
 
-    public static string Key(string? ns, string name) => ns + "/" + name;
+    public static string Key(string? ns, string name) => new ObjectKey(ns, name).ToString();
 }

@@ -1,5 +1,4 @@
 using Mailsub.Core.Api;
-using Mailsub.Core.Builders;
 
 namespace Mailsub.Operator;
 
@@ -31,15 +30,4 @@ public static class SecretReferences
         // Our own Secret of generated passwords is read too (and deleted by hand, regenerated).
         yield return submission.Metadata.Name + "-generated-passwords";
     }
-
-    /// <summary>The TLS Secret's name by the spec alone (valid or not).</summary>
-    public static string? TlsSecretName(MailSubmission submission) =>
-        submission.Spec.Tls.SecretName is { Length: > 0 } s ? s
-        : submission.Spec.Tls.IssuerRef is not null ? submission.Metadata.Name + "-tls" : null;
-
-    internal static string GeneratedPasswordsName(string submissionName) => submissionName + "-generated-passwords";
-
-    internal static bool IsTlsSecretOf(MailSubmission submission, string secretName) => TlsSecretName(submission) == secretName;
-
-    internal static string SubmissionLabel => ChildMetadata.SubmissionLabel;
 }

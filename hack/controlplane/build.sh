@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# build.sh - provide kube-apiserver, kube-controller-manager and etcd binaries
-# for the local control plane (see README.md in this folder).
+# build.sh [--node] - provide kube-apiserver, kube-controller-manager and etcd
+# binaries for the local control plane (see README.md in this folder); with
+# --node also kubelet, kube-proxy, kube-scheduler and a static pause binary for
+# the one-node cluster of hack/node.
 #
 # Prints the folder holding the binaries as the LAST line of stdout; all
 # progress goes to stderr. Usage:  bin_dir="$(hack/controlplane/build.sh)"
@@ -16,19 +18,25 @@ readonly SRC_PKG=kubernetes
 readonly ORIG_TARBALL=kubernetes_1.20.5+really1.20.2.orig.tar.gz
 readonly GO_BIN=/usr/lib/go-1.19/bin
 readonly REFLECT2_SRC=/usr/share/gocode/src/github.com/modern-go/reflect2
-readonly APT_PACKAGES=(golang-1.19-go rsync jq etcd-server golang-github-modern-go-reflect2-dev)
+readonly APT_PACKAGES=(golang-1.19-go rsync jq etcd-server golang-github-modern-go-reflect2-dev gcc libc6-dev)
 
 CACHE_ROOT="${MAILSUB_CACHE:-${HOME:?HOME is not set}/.cache/mailsub}"
 VERSION_DIR="${CACHE_ROOT}/kubernetes-${K8S_VERSION}"
 BIN_DIR="${VERSION_DIR}/bin"
 START_TS=$(date +%s)
+WANT=(kube-apiserver kube-controller-manager etcd)
+case "${1:-}" in
+  "") ;;
+  --node) WANT+=(kubelet kube-proxy kube-scheduler pause) ;;
+  *) printf 'usage: %s [--node]\n' "$0" >&2; exit 2 ;;
+esac
 
 # shellcheck source=hack/controlplane/log.sh
 . "$(dirname "${BASH_SOURCE[0]}")/log.sh"
 
 have_all_binaries() {
   local d="$1" b
-  for b in kube-apiserver kube-controller-manager etcd; do
+  for b in "${WANT[@]}"; do
     [[ -x "${d}/${b}" ]] || return 1
   done
 }
@@ -45,6 +53,11 @@ if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
   done
   [[ -x "${KUBEBUILDER_ASSETS}/kube-controller-manager" ]] ||
     log "note: no kube-controller-manager in KUBEBUILDER_ASSETS; start.sh will run without it (no GC, no Deployment->ReplicaSet)"
+  for b in "${WANT[@]:3}"; do
+    [[ -x "${KUBEBUILDER_ASSETS}/${b}" ]] ||
+      die "KUBEBUILDER_ASSETS=${KUBEBUILDER_ASSETS} has no executable '${b}', which the node needs (--node)." \
+        "Put ${b} there, or unset KUBEBUILDER_ASSETS to build from source."
+  done
   log "using KUBEBUILDER_ASSETS=${KUBEBUILDER_ASSETS} (nothing built)"
   printf '%s\n' "${KUBEBUILDER_ASSETS}"
   exit 0
@@ -73,7 +86,9 @@ if have_all_binaries "${BIN_DIR}"; then
   exit 0
 fi
 
-log "building Kubernetes ${K8S_VERSION} control plane into ${BIN_DIR} (cold build: several minutes)"
+MISSING=()
+for b in "${WANT[@]}"; do [[ -x "${BIN_DIR}/${b}" ]] || MISSING+=("${b}"); done
+log "building ${MISSING[*]} (Kubernetes ${K8S_VERSION}) into ${BIN_DIR} (cold build: several minutes each)"
 
 # 3a. apt packages (skip the ones already installed)
 missing=()
@@ -197,20 +212,33 @@ run_make() {
   fi
   log "  make WHAT=${what} done in $(($(date +%s) - start)) s"
 }
-run_make cmd/kube-apiserver
-run_make cmd/kube-controller-manager
+for b in "${MISSING[@]}"; do
+  case "${b}" in
+    etcd) ;;
+    pause)
+      # The sandbox image's only file; static, since that image holds nothing else.
+      gcc -Os -static -DVERSION="v${K8S_VERSION}-mailsub" -o "${TREE}/_output/bin/pause" "${TREE}/build/pause/linux/pause.c" ||
+        die "cannot compile build/pause/linux/pause.c." "Install gcc and libc6-dev (apt-get install -y gcc libc6-dev)."
+      ;;
+    *) run_make "cmd/${b}" ;;
+  esac
+done
 
 # 3f. Install into the cache atomically.
 log "step 6/6: installing binaries into ${BIN_DIR}"
 OUT="${TREE}/_output/bin"
-for b in kube-apiserver kube-controller-manager; do
-  [[ -s "${OUT}/${b}" ]] || die "make succeeded but ${OUT}/${b} is missing or empty." "Read ${WORK}/make-*.log."
-done
 TMP_BIN="${VERSION_DIR}/bin.tmp.$$"
 rm -rf "${TMP_BIN}"
 mkdir -p "${TMP_BIN}"
-cp "${OUT}/kube-apiserver" "${OUT}/kube-controller-manager" "${TMP_BIN}/"
-cp "${ETCD_PATH}" "${TMP_BIN}/etcd" # a copy, so the cache survives package removal
+[[ -d "${BIN_DIR}" ]] && cp -p "${BIN_DIR}"/* "${TMP_BIN}/" 2>/dev/null
+for b in "${MISSING[@]}"; do
+  if [[ "${b}" == etcd ]]; then
+    cp "${ETCD_PATH}" "${TMP_BIN}/etcd" # a copy, so the cache survives package removal
+    continue
+  fi
+  [[ -s "${OUT}/${b}" ]] || die "make succeeded but ${OUT}/${b} is missing or empty." "Read ${WORK}/make-*.log."
+  cp "${OUT}/${b}" "${TMP_BIN}/"
+done
 "${TMP_BIN}/kube-apiserver" --version >&2 ||
   die "the built kube-apiserver does not run." "Read ${WORK}/make-kube-apiserver.log."
 rm -rf "${BIN_DIR}"

@@ -10,11 +10,20 @@
 #   MAILSUB_CP_READY_TIMEOUT seconds to wait for each component (default 60)
 #   MAILSUB_CP_API_PORT      kube-apiserver port (default: a free one); set it to
 #                            restart on the same address, so running clients reconnect
+#   MAILSUB_CP_ADDRESS       kube-apiserver bind and advertise address (default 127.0.0.1);
+#                            hack/node sets the node bridge's address, so that the
+#                            `kubernetes` Service gets a real endpoint pods can reach
+#   MAILSUB_CP_SERVICE_CIDR  Service ClusterIP range (default 10.0.0.0/16)
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 readonly HERE
 TIMEOUT="${MAILSUB_CP_READY_TIMEOUT:-60}"
+ADDRESS="${MAILSUB_CP_ADDRESS:-127.0.0.1}"
+SERVICE_CIDR="${MAILSUB_CP_SERVICE_CIDR:-10.0.0.0/16}"
+# The first address of the range is the `kubernetes` Service's ClusterIP (IPv4 ranges on a byte boundary).
+IFS=./ read -r o1 o2 o3 o4 _ <<<"${SERVICE_CIDR}"
+KUBERNETES_SERVICE_IP="${o1}.${o2}.${o3}.$((o4 + 1))"
 
 # shellcheck source=hack/controlplane/log.sh
 . "$(dirname "${BASH_SOURCE[0]}")/log.sh"
@@ -107,7 +116,7 @@ free_port() { # free_port VAR: set VAR to a free loopback TCP port
 gen_certs() {
   local c="${DIR}/certs"
   if [[ ! -s "${c}/ca.crt" ]]; then
-    log "generating CA and serving certificate (SAN 127.0.0.1, localhost)"
+    log "generating CA and serving certificate (SAN ${SAN})"
     openssl req -x509 -newkey rsa:2048 -nodes -sha256 -days 3650 \
       -subj "/CN=mailsub-local-ca" -keyout "${c}/ca.key" -out "${c}/ca.crt" \
       -addext "basicConstraints=critical,CA:TRUE" -addext "keyUsage=critical,keyCertSign,cRLSign" 2>/dev/null ||
@@ -115,7 +124,7 @@ gen_certs() {
     openssl req -newkey rsa:2048 -nodes -sha256 -subj "/CN=127.0.0.1" \
       -keyout "${c}/apiserver.key" -out "${c}/apiserver.csr" 2>/dev/null
     printf '%s\n' "basicConstraints=critical,CA:FALSE" "keyUsage=critical,digitalSignature,keyEncipherment" \
-      "extendedKeyUsage=serverAuth" "subjectAltName=IP:127.0.0.1,DNS:localhost" >"${c}/apiserver.ext"
+      "extendedKeyUsage=serverAuth" "subjectAltName=${SAN}" >"${c}/apiserver.ext"
     openssl x509 -req -in "${c}/apiserver.csr" -CA "${c}/ca.crt" -CAkey "${c}/ca.key" -CAcreateserial \
       -days 3650 -sha256 -extfile "${c}/apiserver.ext" -out "${c}/apiserver.crt" 2>/dev/null ||
       die "openssl could not sign the serving certificate." "Check that openssl works: openssl version"
@@ -133,6 +142,10 @@ gen_certs() {
   fi
   chmod 600 "${c}"/*.key "${DIR}/tokens.csv"
 }
+# In-cluster clients reach the API server through the `kubernetes` Service's ClusterIP and name.
+SAN="IP:127.0.0.1,DNS:localhost"
+[[ "${ADDRESS}" == 127.0.0.1 ]] ||
+  SAN+=",IP:${ADDRESS},IP:${KUBERNETES_SERVICE_IP},DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc,DNS:kubernetes.default.svc.cluster.local"
 gen_certs
 ADMIN_TOKEN="$(sed -n '1s/,.*//p' "${DIR}/tokens.csv")"
 KCM_TOKEN="$(sed -n '2s/,.*//p' "${DIR}/tokens.csv")"
@@ -201,14 +214,16 @@ for attempt in 1 2 3; do
   else
     free_port API_PORT
   fi
-  API_URL="https://127.0.0.1:${API_PORT}"
+  API_URL="https://${ADDRESS}:${API_PORT}"
   log "starting kube-apiserver on ${API_URL}"
-  # --endpoint-reconciler-type=none: Endpoints may not hold loopback IPs, so the
-  # default reconciler would log an error for 127.0.0.1 every 10 s.
+  # --endpoint-reconciler-type=none on loopback: Endpoints may not hold loopback IPs, so
+  # the default reconciler would log an error for 127.0.0.1 every 10 s.
+  # InternalIP: the API server reaches a kubelet by the address it registered, never by
+  # resolving the node's name through this machine's DNS.
   t0=$(now_ms)
   start_bg kube-apiserver \
     --etcd-servers="${ETCD_URL}" \
-    --bind-address=127.0.0.1 --advertise-address=127.0.0.1 \
+    --bind-address="${ADDRESS}" --advertise-address="${ADDRESS}" \
     --secure-port="${API_PORT}" --insecure-port=0 \
     --cert-dir="${DIR}/certs" \
     --tls-cert-file="${DIR}/certs/apiserver.crt" --tls-private-key-file="${DIR}/certs/apiserver.key" \
@@ -218,8 +233,9 @@ for attempt in 1 2 3; do
     --service-account-key-file="${DIR}/certs/sa.pub" \
     --service-account-signing-key-file="${DIR}/certs/sa.key" \
     --service-account-issuer="${API_URL}" \
-    --service-cluster-ip-range=10.0.0.0/16 \
-    --endpoint-reconciler-type=none \
+    --service-cluster-ip-range="${SERVICE_CIDR}" \
+    --endpoint-reconciler-type="$([[ "${ADDRESS}" == 127.0.0.1 ]] && echo none || echo lease)" \
+    --kubelet-preferred-address-types=InternalIP \
     --allow-privileged=true \
     --profiling=false
   API_PID="$(<"${DIR}/kube-apiserver.pid")"

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane crds docs bench bench-controller clean run
+.PHONY: build test deps controlplane node e2e crds docs bench bench-controller clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -22,10 +22,23 @@ deps:
 controlplane:
 	@hack/controlplane/build.sh >/dev/null
 
-# The tests run the published NativeAOT binaries, not the JIT builds.
-test: build controlplane
+# What the one-node cluster of the end-to-end tests adds (hack/node, root): containerd, runc, CNI
+# and debootstrap from Debian; kubelet, kube-proxy, kube-scheduler and pause from the same source.
+node: controlplane
+	@hack/node/deps.sh
+	@hack/controlplane/build.sh --node >/dev/null
+
+# The tests run the published NativeAOT binaries, not the JIT builds. Every project, the
+# end-to-end tests on the real node included.
+test: build controlplane node
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
+
+# Only the end-to-end tests: images from images/*/Dockerfile, a real one-node cluster, the chart
+# installed with helm, mail through the Services (hack/node/README.md; about 3 minutes cached).
+e2e: build node
+	$(DOTNET) build tests/Mailsub.EndToEnd.Tests -c Release --nologo -v quiet
+	MAILSUB_BIN=$(CURDIR)/bin hack/test-summary.sh tests/Mailsub.EndToEnd.Tests
 
 # The operator on a local control plane with the modern sample, served by a local Postfix on
 # 127.0.0.1:587/465 (a "kubelet for one pod" projects what the operator wrote). Ctrl-C stops it.

@@ -24,6 +24,7 @@ public sealed class OperatorState
     public ApiResource? DisruptionBudgetResource { get; init; }
     public DisruptionBudgetApiVersion DisruptionBudgetVersion { get; init; }
     public required ChildApplier Applier { get; init; }
+    public required PodVolumeRefresh VolumeRefresh { get; init; }
     public required UserPasswords Passwords { get; init; }
     public required SecretReader SecretData { get; init; }
     public required EventRecorder Events { get; init; }

@@ -82,6 +82,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             DisruptionBudgetResource = pdb,
             DisruptionBudgetVersion = pdb == Kinds.PodDisruptionBudgetV1Beta1Resource ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1,
             Applier = applier,
+            VolumeRefresh = new PodVolumeRefresh(api),
             Passwords = new UserPasswords(secretReader, applier),
             SecretData = secretReader,
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),

@@ -1,3 +1,5 @@
+using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using k8s.Models;
@@ -32,6 +34,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             // Deleted: the garbage collector deletes the children through their owner references.
             state.Applier.Forget(objectKey.Namespace!, objectKey.Name);
+            state.VolumeRefresh.Forget(objectKey);
             return ReconcileResult.Done;
         }
         var started = DateTime.UtcNow;
@@ -141,6 +144,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             (Kinds.SecretResource, ChildNames.GeneratedPasswords(valid)),
         };
         var changes = 0;
+        var mounted = new StringBuilder();
+        var mountedChanged = false;
         foreach (var child in ChildObjects.Build(valid, rendered, users.Passwords!, options))
         {
             if (child is Certificate && state.Certificates is null)
@@ -153,9 +158,20 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             }
             var body = (JsonObject)ObjectJson.ToNode(child);
             keep.Add((SubmissionKinds.ResourceOf(child.ApiVersion, child.Kind), child.Metadata.Name));
-            changes += (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed ? 1 : 0;
+            var changed = (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed;
+            changes += changed ? 1 : 0;
+            if (child is V1ConfigMap || (child is V1Secret && child.Metadata.Name == ChildNames.Users(valid)))
+            {
+                mounted.Append(body.ToJsonString());
+                mountedChanged |= changed;
+            }
         }
         changes += await state.Applier.PruneAsync(submission, state.ChildResources, keep, ct).ConfigureAwait(false);
+        var secretVersions = string.Join(",", new[] { ChildNames.TlsSecret(valid), valid.Spec.RelayHost?.CredentialsSecretRef?.Name }
+            .Select(n => n is null ? "" : SubmissionKinds.Str(state.Secrets.Get(valid.Namespace, n), "metadata", "resourceVersion")));
+        var version = Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(mounted.Append(secretVersions).ToString())))[..16].ToLowerInvariant();
+        await state.VolumeRefresh.RefreshAsync(new ObjectKey(valid.Namespace, valid.Name),
+            string.Join(",", ChildMetadata.Selector(valid).Select(l => $"{l.Key}={l.Value}")), version, secretVersions, mountedChanged, ct).ConfigureAwait(false);
         outcome.Writes = changes; // this reconcile's own: other workers change objects meanwhile
         if (outcome.Writes > 0)
         {

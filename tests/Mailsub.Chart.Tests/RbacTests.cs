@@ -40,6 +40,8 @@ public sealed class RbacTests(ControlPlaneFixture cp, ITestOutputHelper output)
         new("delete", "certificates.cert-manager.io", watched, true, "prune (tls switched to secretName)"),
         new("delete", "poddisruptionbudgets.policy", watched, true, "prune (one replica)"),
         new("delete", "secrets", watched, true, "prune of its own Secrets"),
+        new("list", "pods", watched, true, "PodVolumeRefresh finds the Postfix pods"),
+        new("patch", "pods", watched, true, "PodVolumeRefresh annotates them"),
     ];
 
     private static List<Check> OperatorMustNot(string watched, string release) =>
@@ -49,7 +51,9 @@ public sealed class RbacTests(ControlPlaneFixture cp, ITestOutputHelper output)
         new("delete", "mailsubmissions.mailsub.dev", watched, false, "never deletes the resource"),
         new("deletecollection", "configmaps", watched, false, "prune deletes one by one"),
         new("delete", "persistentvolumeclaims", watched, false, "not a child kind"),
-        new("get", "pods", watched, false, "never reads pods"),
+        new("get", "pods", watched, false, "lists by label only"),
+        new("delete", "pods", watched, false, "never deletes pods"),
+        new("watch", "pods", watched, false, "no pod informer"),
         new("create", "pods/exec", watched, false, "no exec"),
         new("list", "nodes", "", false, "no nodes"),
         new("create", "namespaces", "", false, "cluster-scoped"),

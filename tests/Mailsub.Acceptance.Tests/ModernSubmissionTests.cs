@@ -4,6 +4,7 @@ using MailKit.Net.Smtp;
 using MailKit.Security;
 using Mailsub.Core.Api;
 using Mailsub.Testing.Postfix;
+using Mailsub.Testing.Smtp;
 using Xunit.Abstractions;
 
 namespace Mailsub.Acceptance.Tests;
@@ -35,7 +36,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [InlineData(25)]
     public async Task Auth_is_offered_only_after_STARTTLS_and_then_PLAIN_and_LOGIN_work(int port)
     {
-        using (var plain = await MailClient.ConnectAsync(Postfix, port, SecureSocketOptions.None))
+        using (var plain = await MailClient.ConnectAsync(Postfix.AsServer(), port, SecureSocketOptions.None))
         {
             Assert.True(plain.Smtp.Capabilities.HasFlag(SmtpCapabilities.StartTLS), plain.Describe("no STARTTLS"));
             Assert.True(plain.Smtp.AuthenticationMechanisms.Count == 0, plain.Describe($"AUTH offered before STARTTLS on {port}"));
@@ -54,7 +55,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
                      new SaslMechanismLogin("alice", "alice-secret"),
                  })
         {
-            using var client = await MailClient.ConnectAsync(Postfix, port);
+            using var client = await MailClient.ConnectAsync(Postfix.AsServer(), port);
             Assert.Equal(["LOGIN", "PLAIN"], client.Smtp.AuthenticationMechanisms.Order());
             await client.LoginAsync(mechanism);
             output.WriteLine($"{port} AUTH {mechanism.MechanismName} after STARTTLS (MailKit): {client.LastReply}");
@@ -69,7 +70,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [Fact]
     public async Task Mail_before_STARTTLS_on_587_is_refused_with_530()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587, SecureSocketOptions.None);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587, SecureSocketOptions.None);
 
         var (code, reply) = await client.RefusedAsync("alice@example.com", "rcpt@remote.example");
 
@@ -82,12 +83,12 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [InlineData("alice@example.com")]
     public async Task Alice_logs_in_with_or_without_the_domain_and_a_wrong_password_gets_535(string login)
     {
-        using (var client = await MailClient.ConnectAsync(Postfix, 587))
+        using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587))
         {
             await client.LoginAsync(new SaslMechanismPlain(login, "alice-secret"));
             Assert.StartsWith("235 ", client.LastReply);
         }
-        using (var client = await MailClient.ConnectAsync(Postfix, 587))
+        using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587))
         {
             string reply = await client.TryLoginAsync(new SaslMechanismPlain(login, "wrong"));
             output.WriteLine($"587 AUTH PLAIN {login} wrong password (MailKit): {reply}");
@@ -99,7 +100,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     public async Task Implicit_TLS_on_465_logs_in_and_relays()
     {
         string subject = $"via 465 {Guid.NewGuid()}";
-        using (var client = await MailClient.ConnectAsync(Postfix, 465))
+        using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465))
         {
             Assert.True(client.Smtp.IsSecure);
             await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
@@ -142,7 +143,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [InlineData(587)]
     public async Task A_stranger_without_AUTH_on_a_submission_port_is_refused_554_Client_host_rejected(int port)
     {
-        using var client = await MailClient.ConnectAsync(Postfix, port, source: MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), port, source: MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", "victim@remote.example");
 
@@ -154,7 +155,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [Fact]
     public async Task A_stranger_without_AUTH_on_port_25_may_not_relay()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 25, source: MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, source: MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", "victim@remote.example");
 
@@ -169,7 +170,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     public async Task Alice_may_send_as_alice_but_not_as_bob(string login)
     {
         string subject = $"as {login} {Guid.NewGuid()}";
-        using var client = await MailClient.ConnectAsync(Postfix, 587);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         await client.LoginAsync(new SaslMechanismPlain(login, "alice-secret"));
 
         await client.SendAsync("alice@example.com", "friend@remote.example", subject);
@@ -185,7 +186,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     public async Task Bob_may_send_from_his_list_domain()
     {
         string subject = $"bob for the list {Guid.NewGuid()}";
-        using var client = await MailClient.ConnectAsync(Postfix, 465);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465);
         await client.LoginAsync(new SaslMechanismLogin("bob", "bob-secret"));
 
         await client.SendAsync("announce@lists.example.com", "member@remote.example", subject);

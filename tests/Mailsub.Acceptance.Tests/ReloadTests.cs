@@ -2,6 +2,7 @@ using System.Diagnostics;
 using MailKit.Security;
 using Mailsub.Core.Api;
 using Mailsub.Testing.Postfix;
+using Mailsub.Testing.Smtp;
 using Xunit.Abstractions;
 
 namespace Mailsub.Acceptance.Tests;
@@ -32,7 +33,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
 
     private async Task<uint> AdvertisedSizeAsync()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587, SecureSocketOptions.None);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587, SecureSocketOptions.None);
         return client.Smtp.MaxSize;
     }
 
@@ -41,7 +42,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     {
         int master = MasterPid;
         uint before = await AdvertisedSizeAsync();
-        using var open = await MailClient.ConnectAsync(Postfix, 587);
+        using var open = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         await open.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
 
         // Two seconds is a latency bound, and other load on a shared two-core machine can push
@@ -133,7 +134,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
         int master = MasterPid;
         async Task<string?> ServedAsync(int port)
         {
-            using var client = await MailClient.ConnectAsync(Postfix, port);
+            using var client = await MailClient.ConnectAsync(Postfix.AsServer(), port);
             return client.ServerThumbprint;
         }
         Assert.Equal(Postfix.CurrentTls.Thumbprint, await ServedAsync(465));
@@ -173,7 +174,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
             output.WriteLine($"default_process_limit = $mail_version, entrypoint stderr:\n{report}");
             Assert.Contains("bad numerical configuration: default_process_limit", report);
             Assert.Equal(before, await AdvertisedSizeAsync());
-            using (var client = await MailClient.ConnectAsync(Postfix, 465))
+            using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465))
                 await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
             Assert.False(Postfix.HasExited);
         }
@@ -189,7 +190,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
         int master = MasterPid;
         async Task<bool> CarolLogsInAsync()
         {
-            using var client = await MailClient.ConnectAsync(Postfix, 587);
+            using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
             return (await client.TryLoginAsync(new SaslMechanismPlain("carol", "carol-secret"))).StartsWith("235 ", StringComparison.Ordinal);
         }
         Assert.False(await CarolLogsInAsync());

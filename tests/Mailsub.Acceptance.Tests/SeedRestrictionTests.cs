@@ -1,6 +1,7 @@
 using MailKit.Security;
 using Mailsub.Core.Api;
 using Mailsub.Testing.Postfix;
+using Mailsub.Testing.Smtp;
 using Xunit.Abstractions;
 
 namespace Mailsub.Acceptance.Tests;
@@ -30,7 +31,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     [Fact]
     public async Task A_stranger_may_not_relay_on_port_25_554_Relay_access_denied()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None, MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None, MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", "victim@remote.example");
 
@@ -49,7 +50,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
         // The other side of the same rule: permit_mynetworks, as the tutorial wants for its
         // mailing-list manager on the server itself.
         string subject = $"trusted relay {Guid.NewGuid()}";
-        using (var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None))
+        using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None))
             await client.SendAsync("list@example.net", "member@remote.example", subject);
 
         await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
@@ -60,7 +61,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     {
         // smtpd_client_restrictions = permit_sasl_authenticated,permit_mynetworks,reject on 587
         // refuses any client that neither logged in nor is trusted, before the relay check.
-        using var client = await MailClient.ConnectAsync(Postfix, 587, source: MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587, source: MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", "victim@remote.example");
 
@@ -72,7 +73,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     [Fact]
     public async Task A_sender_without_a_domain_is_refused_with_504()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None, MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None, MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone", LocalRecipient);
 
@@ -84,7 +85,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     [Fact]
     public async Task A_recipient_without_a_domain_is_refused_with_504()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None, MailClient.Outsider);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None, MailClient.Outsider);
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", "user");
 
@@ -100,7 +101,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     [Fact]
     public async Task An_invalid_HELO_name_is_refused_with_501()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None, MailClient.Outsider, helo: "bad..example");
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None, MailClient.Outsider, helo: "bad..example");
 
         var (code, reply) = await client.RefusedAsync("someone@example.org", LocalRecipient);
 

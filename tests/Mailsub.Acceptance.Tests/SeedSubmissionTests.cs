@@ -1,6 +1,7 @@
 using MailKit.Security;
 using Mailsub.Core.Api;
 using Mailsub.Testing.Postfix;
+using Mailsub.Testing.Smtp;
 using Xunit.Abstractions;
 
 namespace Mailsub.Acceptance.Tests;
@@ -28,7 +29,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [Fact]
     public async Task Submission_offers_STARTTLS_and_no_AUTH_before_it()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587, SecureSocketOptions.None);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587, SecureSocketOptions.None);
 
         Assert.True(client.Smtp.Capabilities.HasFlag(MailKit.Net.Smtp.SmtpCapabilities.StartTLS), client.Describe("no STARTTLS"));
         Assert.True(client.Smtp.AuthenticationMechanisms.Count == 0, client.Describe("AUTH offered before STARTTLS"));
@@ -41,7 +42,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [Fact]
     public async Task Mail_before_STARTTLS_is_refused_with_530()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587, SecureSocketOptions.None);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587, SecureSocketOptions.None);
 
         var (code, reply) = await client.RefusedAsync("username@example.net", "rcpt@remote.example");
 
@@ -54,7 +55,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     public async Task Cram_md5_over_STARTTLS_logs_in_with_235_and_relays_to_an_external_domain()
     {
         string subject = $"seed relay {Guid.NewGuid()}";
-        using (var client = await MailClient.ConnectAsync(Postfix, 587))
+        using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587))
         {
             Assert.Contains("CRAM-MD5", client.Smtp.AuthenticationMechanisms);
             await client.LoginAsync(new SaslMechanismCramMd5(SeedSample.User, SeedSample.Password));
@@ -83,7 +84,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [InlineData("DIGEST-MD5", "username@example.net")]
     public async Task The_user_logs_in_with_or_without_the_domain(string mechanism, string login)
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
 
         await client.LoginAsync(mechanism == "CRAM-MD5"
             ? new SaslMechanismCramMd5(login, SeedSample.Password)
@@ -95,7 +96,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [Fact]
     public async Task A_wrong_password_is_refused_with_535()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         string reply = await client.TryLoginAsync(new SaslMechanismCramMd5(SeedSample.User, "wrong"));
         output.WriteLine($"587 AUTH CRAM-MD5 wrong password (MailKit): {reply}");
         Assert.True(reply.StartsWith("535 ", StringComparison.Ordinal), client.Describe($"expected 535, got {reply}"));
@@ -108,7 +109,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [Fact]
     public async Task Plain_is_refused_even_inside_TLS()
     {
-        using var client = await MailClient.ConnectAsync(Postfix, 587);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         Assert.Equal(["CRAM-MD5", "DIGEST-MD5"], client.Smtp.AuthenticationMechanisms.Order());
 
         string reply = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
@@ -122,7 +123,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     public async Task Port_25_without_connection_security_refuses_a_plain_password()
     {
         // Thunderbird's "no connection security" + "plain password" from the tutorial's last check.
-        using var client = await MailClient.ConnectAsync(Postfix, 25, SecureSocketOptions.None);
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None);
         Assert.False(client.Smtp.IsSecure);
         output.WriteLine($"25 AUTH offered without TLS: {string.Join(" ", client.Smtp.AuthenticationMechanisms.Order())}");
         Assert.DoesNotContain("PLAIN", client.Smtp.AuthenticationMechanisms);

@@ -4,23 +4,22 @@ using System.Text;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Mailsub.Testing.Postfix;
 using MimeKit;
 
-namespace Mailsub.Acceptance.Tests;
+namespace Mailsub.Testing.Smtp;
 
-/// <summary>A MailKit session against a <see cref="PostfixInstance"/>, as a mail client opens
+/// <summary>A MailKit session against an <see cref="ISmtpServer"/>, as a mail client opens
 /// it, with the protocol transcript (secrets redacted) for assertions and failure messages.</summary>
-internal sealed class MailClient : IDisposable
+public sealed class MailClient : IDisposable
 {
     /// <summary>Another loopback address, outside trusted networks of 127.0.0.1/32.</summary>
     public static readonly IPAddress Outsider = IPAddress.Parse("127.0.0.5");
 
     private readonly MemoryStream _log = new();
 
-    private MailClient(PostfixInstance postfix, string helo)
+    private MailClient(ISmtpServer server, string helo)
     {
-        Postfix = postfix;
+        Server = server;
         Smtp = new SmtpClient(new ProtocolLogger(_log, leaveOpen: true)) { Timeout = 15_000, LocalDomain = helo };
         Smtp.ServerCertificateValidationCallback = (_, certificate, _, _) =>
         {
@@ -30,7 +29,7 @@ internal sealed class MailClient : IDisposable
         };
     }
 
-    public PostfixInstance Postfix { get; }
+    public ISmtpServer Server { get; }
     public SmtpClient Smtp { get; }
 
     /// <summary>SHA-256 of the certificate the server presented, if TLS was used.</summary>
@@ -58,16 +57,16 @@ internal sealed class MailClient : IDisposable
     /// <summary>Connects to a rendered port: 465 with implicit TLS, others with STARTTLS unless
     /// <paramref name="security"/> says otherwise; from <paramref name="source"/> if given.</summary>
     public static async Task<MailClient> ConnectAsync(
-        PostfixInstance postfix, int renderedPort, SecureSocketOptions? security = null,
+        ISmtpServer server, int renderedPort, SecureSocketOptions? security = null,
         IPAddress? source = null, string helo = "client.example.org")
     {
-        var client = new MailClient(postfix, helo);
+        var client = new MailClient(server, helo);
         if (source is not null)
             client.Smtp.LocalEndPoint = new IPEndPoint(source, 0);
         var options = security ?? (renderedPort == 465 ? SecureSocketOptions.SslOnConnect : SecureSocketOptions.StartTls);
         try
         {
-            await client.Smtp.ConnectAsync(postfix.Host, postfix.Port(renderedPort), options);
+            await client.Smtp.ConnectAsync(server.Host, server.Port(renderedPort), options);
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
@@ -84,7 +83,7 @@ internal sealed class MailClient : IDisposable
         message.From.Add(new MailboxAddress("", from));
         message.To.Add(new MailboxAddress("", to));
         message.Subject = subject;
-        message.Body = new TextPart("plain") { Text = "sent by Mailsub.Acceptance.Tests" };
+        message.Body = new TextPart("plain") { Text = "sent by a Mailsub test" };
         return message;
     }
 
@@ -155,7 +154,7 @@ internal sealed class MailClient : IDisposable
     /// <summary>The test's context for an assertion message: what happened, the transcript and
     /// the instance's log tails.</summary>
     public string Describe(string what) =>
-        $"{what}\n--- SMTP transcript (MailKit) ---\n{Transcript}\n{Postfix.Describe()}";
+        $"{what}\n--- SMTP transcript (MailKit) ---\n{Transcript}\n{Server.Describe()}";
 
     public void Dispose()
     {

@@ -83,7 +83,7 @@ public class ChartTemplateTests
     }
 
     [Fact]
-    public async Task Rbac_grants_no_wildcards_pods_nodes_or_rbac_and_deletes_only_children()
+    public async Task Rbac_grants_no_wildcards_nodes_or_rbac_lists_and_patches_pods_only_and_deletes_only_children()
     {
         foreach (var values in new[] { Array.Empty<string>(), ["--set", "watchNamespaces={mail}"] })
         {
@@ -104,7 +104,10 @@ public class ChartTemplateTests
                     Assert.DoesNotContain("bind", verbs);
                     Assert.DoesNotContain("impersonate", verbs);
                     Assert.DoesNotContain("rbac.authorization.k8s.io", groups);
-                    Assert.DoesNotContain(resources, r => r.StartsWith("pods", StringComparison.Ordinal) || r == "nodes" || r == "namespaces");
+                    Assert.DoesNotContain(resources, r => r.StartsWith("pods/", StringComparison.Ordinal) || r == "nodes" || r == "namespaces");
+                    // Pods: only found by label and annotated (PodVolumeRefresh); never read, watched or deleted.
+                    if (resources.Contains("pods"))
+                        Assert.Equal(["list", "patch"], verbs);
                 }
             }
         }

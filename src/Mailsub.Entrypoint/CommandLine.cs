@@ -1,19 +1,23 @@
 namespace Mailsub.Entrypoint;
 
 /// <summary>Parses <c>mailsub-entrypoint --config DIR --users DIR --tls DIR --state DIR
-/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS]</c>.</summary>
+/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS] [--health PORT --check PORT[/tls]...]</c>.</summary>
 public static class CommandLine
 {
     public const string Usage =
         "usage: mailsub-entrypoint [--config DIR] [--users DIR] [--tls DIR] [--state DIR]\n" +
         "                          [--relay DIR] [--listen ADDRESS] [--grace SECONDS]\n" +
+        "                          [--health PORT [--check PORT[/tls]]...]\n" +
         $"  --config DIR      main.cf, master.cf, smtpd.conf (default {EntrypointOptions.DefaultConfigDir})\n" +
         $"  --users DIR       one file per login, content = password (default {EntrypointOptions.DefaultUsersDir})\n" +
         $"  --tls DIR         tls.crt, tls.key, optional ca.crt (default {EntrypointOptions.DefaultTlsDir})\n" +
         $"  --state DIR       queue, sasldb and runtime config (default {EntrypointOptions.DefaultStateDir})\n" +
         "  --relay DIR       username, password for SMTP AUTH to relayhost (default: none)\n" +
         "  --listen ADDRESS  overrides inet_interfaces\n" +
-        "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n";
+        "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n" +
+        "  --health PORT     answer the kubelet's probes on PORT: /livez (master runs), /readyz (each\n" +
+        "                    --check listener greets with 220; false from the start of a drain)\n" +
+        "  --check PORT      a listener /readyz talks SMTP to; PORT/tls for implicit TLS (465/tls)\n";
 
     /// <summary>Returns the options, or an error message meant for stderr next to
     /// <see cref="Usage"/>, or neither when help was asked for. Relative paths are resolved
@@ -28,6 +32,8 @@ public static class CommandLine
         string? relay = null;
         string? listen = null;
         TimeSpan grace = EntrypointOptions.DefaultGrace;
+        int? health = null;
+        List<ListenerCheck> checks = [];
 
         for (int i = 0; i < args.Count; i++)
         {
@@ -54,10 +60,23 @@ public static class CommandLine
                         return (null, $"--grace takes a whole number of seconds, not '{value}'");
                     grace = TimeSpan.FromSeconds(seconds);
                     break;
+                case "--health":
+                    if (!int.TryParse(value, out int port) || port is < 1 or > 65535)
+                        return (null, $"--health takes a TCP port, not '{value}'");
+                    health = port;
+                    break;
+                case "--check":
+                    if (ListenerCheck.Parse(value) is not { } check)
+                        return (null, $"--check takes a listener port such as 587 or 465/tls, not '{value}'");
+                    checks.Add(check);
+                    break;
                 default:
                     return (null, $"unknown option '{name}'");
             }
         }
+
+        if (checks.Count > 0 && health is null)
+            return (null, "--check needs --health PORT (the checks answer the kubelet's readiness probe)");
 
         return (new EntrypointOptions(
             Path.GetFullPath(config, currentDirectory),
@@ -66,6 +85,8 @@ public static class CommandLine
             Path.GetFullPath(state, currentDirectory),
             listen,
             grace,
-            relay is null ? null : Path.GetFullPath(relay, currentDirectory)), null);
+            relay is null ? null : Path.GetFullPath(relay, currentDirectory),
+            health,
+            checks), null);
     }
 }

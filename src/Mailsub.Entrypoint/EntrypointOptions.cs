@@ -4,6 +4,8 @@ namespace Mailsub.Entrypoint;
 /// Postfix ignores a relative <c>-c</c> directory without saying so.</summary>
 /// <param name="RelayDir">The smarthost credentials Secret (<c>username</c>, <c>password</c>),
 /// or null when Postfix logs in to no relay host.</param>
+/// <param name="HealthPort">Where the kubelet's probes are answered (<see cref="HealthServer"/>), or null.</param>
+/// <param name="Checks">The listeners /readyz talks SMTP to.</param>
 public sealed record EntrypointOptions(
     string ConfigDir,
     string UsersDir,
@@ -11,7 +13,9 @@ public sealed record EntrypointOptions(
     string StateDir,
     string? Listen,
     TimeSpan Grace,
-    string? RelayDir = null)
+    string? RelayDir = null,
+    int? HealthPort = null,
+    IReadOnlyList<ListenerCheck>? Checks = null)
 {
     // The container's mount points; the operator's pod template mounts the ConfigMap, the
     // user Secret, the certificate Secret and the state volume exactly here.

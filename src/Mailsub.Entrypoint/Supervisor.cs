@@ -8,6 +8,7 @@ namespace Mailsub.Entrypoint;
 internal sealed class Supervisor
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
+    private static readonly TimeSpan ServiceDrainDelay = TimeSpan.FromSeconds(3);
 
     private readonly EntrypointOptions _options;
     private readonly StateLayout _state;
@@ -52,6 +53,9 @@ internal sealed class Supervisor
         File.WriteAllBytes(Path.Combine(_state.QueueDir, "quick-start"), []);
         using Process master = _postfix.StartForeground(_state.ConfigLink);
         Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
+        using var health = _options.HealthPort is { } port
+            ? new HealthServer(port, _options.Checks ?? [], () => !master.HasExited)
+            : null;
 
         string attempted = inputs.Fingerprint;
         var appliedInputs = inputs;
@@ -112,6 +116,15 @@ internal sealed class Supervisor
             Report.Info($"applied the changes ({Describe(plan)}) in {took.Elapsed.TotalSeconds:0.00} s");
         }
 
+        if (health is not null)
+        {
+            // The Service drops a terminating pod at once, but kube-proxy applies that a moment
+            // later (1-2 s measured on the end-to-end node): serve a little longer, not ready,
+            // so no client meets a closed port.
+            health.Drain();
+            Report.Info($"stopping: not ready any more; serving {ServiceDrainDelay.TotalSeconds:0} s more while the Service forgets this pod");
+            await Task.Delay(ServiceDrainDelay);
+        }
         return await DrainAndStopAsync(master);
     }
 

@@ -14,6 +14,8 @@ public static class PostfixDeployment
 {
     public const string ConfigHashAnnotation = "mailsub.dev/config-hash";
     public const string ContainerName = "postfix";
+    public const string HealthPortName = "health";
+    public const int HealthPort = 8025;
 
     // 0400: the Secret files are read by the entrypoint, which runs as root, and by nobody else.
     private const int OwnerReadOnly = 256;
@@ -56,16 +58,30 @@ public static class PostfixDeployment
     private static V1Container Container(ValidSubmission valid, BuildOptions options)
     {
         var workload = valid.Spec.Workload;
-        var probePort = (IntOrString)valid.Listeners[0].ServiceName;
         return new V1Container
         {
             Name = ContainerName,
             Image = workload.Image ?? options.DefaultImage,
             ImagePullPolicy = workload.ImagePullPolicy.ToString(),
             Args = Args(valid),
-            Ports = valid.Listeners.Select(l => new V1ContainerPort { Name = l.ServiceName, ContainerPort = l.Port, Protocol = "TCP" }).ToList(),
-            ReadinessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probePort }, PeriodSeconds = 10 },
-            LivenessProbe = new V1Probe { TcpSocket = new V1TCPSocketAction { Port = probePort }, InitialDelaySeconds = 15, PeriodSeconds = 20 },
+            Ports =
+            [
+                .. valid.Listeners.Select(l => new V1ContainerPort { Name = l.ServiceName, ContainerPort = l.Port, Protocol = "TCP" }),
+                new V1ContainerPort { Name = HealthPortName, ContainerPort = HealthPort, Protocol = "TCP" },
+            ],
+            // The entrypoint answers these (src/Mailsub.Entrypoint/HealthServer.cs): ready when every
+            // listener greets with 220, not only when master holds its port; alive while master
+            // runs, so a drain is never killed as a hung container.
+            ReadinessProbe = new V1Probe
+            {
+                HttpGet = new V1HTTPGetAction { Path = "/readyz", Port = HealthPortName },
+                PeriodSeconds = 5, TimeoutSeconds = 5, FailureThreshold = 2,
+            },
+            LivenessProbe = new V1Probe
+            {
+                HttpGet = new V1HTTPGetAction { Path = "/livez", Port = HealthPortName },
+                InitialDelaySeconds = 10, PeriodSeconds = 10, TimeoutSeconds = 5, FailureThreshold = 3,
+            },
             Resources = workload.Resources,
             SecurityContext = new V1SecurityContext
             {
@@ -105,6 +121,9 @@ public static class PostfixDeployment
         args.AddRange(["--state", ContainerPaths.State]);
         if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
             args.AddRange(["--relay", ContainerPaths.Relay]);
+        args.AddRange(["--health", HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        foreach (var listener in valid.Listeners)
+            args.AddRange(["--check", listener.Kind == ListenerKind.Submissions ? $"{listener.Port}/tls" : $"{listener.Port}"]);
         return args;
     }
 

@@ -17,24 +17,27 @@ public class PostfixDeploymentTests
     }
 
     [Fact]
-    public void Entrypoint_gets_the_mounted_directories()
+    public void Entrypoint_gets_the_mounted_directories_and_the_listeners_its_readiness_checks()
     {
-        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--tls", "/etc/mailsub/tls", "--state", "/var/lib/mailsub"],
+        string[] health = ["--health", "8025"];
+        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--tls", "/etc/mailsub/tls", "--state", "/var/lib/mailsub",
+                .. health, "--check", "465/tls", "--check", "587"],
             Container(Build(Samples.Valid("modern"))).Args);
-        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--tls", "/etc/mailsub/tls", "--state", "/var/lib/mailsub", "--relay", "/etc/mailsub/relay"],
+        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--tls", "/etc/mailsub/tls", "--state", "/var/lib/mailsub", "--relay", "/etc/mailsub/relay",
+                .. health, "--check", "465/tls", "--check", "587"],
             Container(Build(Variations.Valid("relay-credentials-verify"))).Args);
-        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--state", "/var/lib/mailsub"],
+        Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--state", "/var/lib/mailsub", .. health, "--check", "25"],
             Container(Build(Variations.Valid("smtp-only-no-tls"))).Args);
     }
 
     [Fact]
-    public void Each_listener_is_a_named_tcp_port_and_the_first_is_probed()
+    public void Each_listener_is_a_named_tcp_port_and_the_probes_ask_the_entrypoint()
     {
         var container = Container(Build(Samples.Valid("modern")));
 
-        Assert.Equal(["submissions/465/TCP", "submission/587/TCP"], container.Ports.Select(p => $"{p.Name}/{p.ContainerPort}/{p.Protocol}"));
-        Assert.Equal("submissions", container.ReadinessProbe.TcpSocket.Port.Value);
-        Assert.Equal("submissions", container.LivenessProbe.TcpSocket.Port.Value);
+        Assert.Equal(["submissions/465/TCP", "submission/587/TCP", "health/8025/TCP"], container.Ports.Select(p => $"{p.Name}/{p.ContainerPort}/{p.Protocol}"));
+        Assert.Equal(("/readyz", "health"), (container.ReadinessProbe.HttpGet.Path, (string)container.ReadinessProbe.HttpGet.Port.Value));
+        Assert.Equal(("/livez", "health"), (container.LivenessProbe.HttpGet.Path, (string)container.LivenessProbe.HttpGet.Port.Value));
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Mailsub.Entrypoint;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;
 
@@ -95,7 +96,7 @@ public class DockerfileTests
             Assert.DoesNotContain(copies, copy => copy.Contains(mount, StringComparison.Ordinal));
         }
         Assert.All(copies.Where(c => !c.Contains("--from=", StringComparison.Ordinal)),
-            copy => Assert.Matches(@"^COPY (global\.json Directory\.Build\.props \./|src/Mailsub\.Entrypoint/ src/Mailsub\.Entrypoint/)$", copy));
+            copy => Assert.Matches(@"^COPY (global\.json Directory\.Build\.props \./|src/(Mailsub\.Entrypoint|Mailsub\.Postfix)/ src/\2/)$", copy));
     }
 
     private static string DpkgOwner(string path)

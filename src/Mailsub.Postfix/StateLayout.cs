@@ -1,6 +1,6 @@
-namespace Mailsub.Entrypoint;
+namespace Mailsub.Postfix;
 
-/// <summary>Where things live under the state directory.</summary>
+/// <summary>Where things live under the state directory (<see cref="ContainerPaths.State"/> in a pod).</summary>
 /// <remarks>The runtime config directory is a symlink to one generation directory, swapped
 /// with rename(2) as Kubernetes swaps "..data": Postfix never sees a half-installed set of
 /// main.cf, master.cf and sasl/smtpd.conf.</remarks>
@@ -24,7 +24,9 @@ public sealed record StateLayout(string Root)
     /// for smtpd.conf in $config_directory/sasl whatever cyrus_sasl_config_path says (seen
     /// with strace on 3.7.11), so the file goes exactly there and the parameter names the
     /// same place for builds that honour it.</summary>
-    public static string SaslConfigDir(string configDir) => Path.Combine(configDir, "sasl");
+    public static string SaslConfigDir(string configDir) => Path.Combine(configDir, SaslConfigDirName);
+
+    public const string SaslConfigDirName = "sasl";
 
     /// <summary>Parses a generation number out of a directory name, or null.</summary>
     public static long? GenerationOf(string directoryName) =>

@@ -34,12 +34,8 @@ public static class ContainerPaths
     /// <summary>An emptyDir for /tmp: the root filesystem is read-only, and the entrypoint's tools may need scratch space.</summary>
     public const string Temp = "/tmp";
 
-    /// <summary>
-    /// The queue, data directory and sasldb the rendered config names. Its RelayCredentials is
-    /// smtp_sasl_password_maps (texthash): the entrypoint writes `[host]:port username:password`
-    /// there from the files in <see cref="Relay"/>, mode 0600 root, as SASL_README does with its
-    /// password file; smtp(8) opens its tables before it drops root privileges.
-    /// </summary>
+    /// <summary>The files under <see cref="State"/> that the rendered config names (queue, data,
+    /// sasldb, relay credentials): the entrypoint's own layout, so the two cannot disagree.</summary>
     public static StateLayout StateLayout { get; } = new(State);
 
     public const string TlsKey = Tls + "/" + TlsFiles.Key;

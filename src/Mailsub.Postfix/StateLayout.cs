@@ -10,7 +10,9 @@ public sealed record StateLayout(string Root)
     public string DataDir => Path.Combine(Root, "data");
     public string SaslDb => Path.Combine(Root, "sasldb2");
 
-    /// <summary>The smarthost credentials table (texthash) written from --relay, mode 0600.</summary>
+    /// <summary>The smarthost credentials table: smtp_sasl_password_maps (texthash), one
+    /// `[host]:port username:password` line per relayhost from the --relay files, mode 0600 root
+    /// as SASL_README does with its password file; smtp(8) opens its tables before it drops root.</summary>
     public string RelayCredentials => Path.Combine(Root, "relay-credentials");
 
     /// <summary>What <c>postfix -c</c> is given: a symlink to the live generation.</summary>

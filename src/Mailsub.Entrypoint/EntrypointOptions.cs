@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Entrypoint;
 
 /// <summary>What the entrypoint was told on its command line. Every path is absolute:
@@ -17,12 +19,12 @@ public sealed record EntrypointOptions(
     int? HealthPort = null,
     IReadOnlyList<ListenerCheck>? Checks = null)
 {
-    // The container's mount points; the operator's pod template mounts the ConfigMap, the
-    // user Secret, the certificate Secret and the state volume exactly here.
-    public const string DefaultConfigDir = "/etc/mailsub/config";
-    public const string DefaultUsersDir = "/etc/mailsub/users";
-    public const string DefaultTlsDir = "/etc/mailsub/tls";
-    public const string DefaultStateDir = "/var/lib/mailsub";
+    // The container's mount points, where the operator's pod template mounts the ConfigMap,
+    // the user Secret, the certificate Secret and the state volume.
+    public const string DefaultConfigDir = ContainerPaths.Config;
+    public const string DefaultUsersDir = ContainerPaths.Users;
+    public const string DefaultTlsDir = ContainerPaths.Tls;
+    public const string DefaultStateDir = ContainerPaths.State;
 
     // Kubernetes waits 30 s by default before SIGKILL; leave room for "postfix stop".
     public static readonly TimeSpan DefaultGrace = TimeSpan.FromSeconds(25);

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint;
 
@@ -54,18 +55,19 @@ internal sealed class PostfixCommands(PostfixTools tools)
             : problems;
     }
 
-    /// <summary>The values of main.cf parameters (defaults included), in the order asked;
-    /// with <paramref name="expand"/>, with $name references replaced.</summary>
-    public async Task<(IReadOnlyList<string> Values, IReadOnlyList<string> Problems)> ValuesAsync(
+    /// <summary>The values of main.cf parameters (defaults included) by name; with
+    /// <paramref name="expand"/>, with $name references replaced. Empty when postconf fails.</summary>
+    public async Task<(IReadOnlyDictionary<string, string> Values, IReadOnlyList<string> Problems)> ValuesAsync(
         string configDir, bool expand, params string[] names)
     {
         string[] flags = expand ? ["-x", "-h"] : ["-h"];
         var result = await ToolRunner.RunAsync(tools.Postconf, [.. flags, "-c", configDir, .. names], Quick);
         var problems = PostfixDiagnostics.Problems(result.StandardError);
-        var values = MainCf.Lines(result.StandardOutput).Select(v => v.Trim()).ToArray();
+        // -h prints one value per line, in the order the names were given.
+        var values = TextLines.Split(result.StandardOutput).Select(v => v.Trim()).ToArray();
         if (result.ExitCode != 0 || values.Length != names.Length)
-            return ([], problems.Count > 0 ? problems : [$"postconf could not read {string.Join(", ", names)}: {result.Output.Trim()}"]);
-        return (values, problems);
+            return (new Dictionary<string, string>(), problems.Count > 0 ? problems : [$"postconf could not read {string.Join(", ", names)}: {result.Output.Trim()}"]);
+        return (names.Zip(values).ToDictionary(p => p.First, p => p.Second, StringComparer.Ordinal), problems);
     }
 
     public Task<ToolResult> ReloadAsync(string configDir) =>

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint;
 
@@ -10,7 +11,7 @@ public static partial class PostfixDiagnostics
     /// terminal, "Nov 28 ... postfix[9]: fatal: X" in the log, and postfix-script runs postconf
     /// over and over), so they are told apart by severity and text alone.</summary>
     public static IReadOnlyList<string> Problems(string output) =>
-        MainCf.Lines(output)
+        TextLines.Split(output)
             .Select(line => Severity().Match(line))
             .Where(match => match.Success)
             .Select(match => $"{match.Groups[1].Value}: {match.Groups[2].Value.TrimEnd()}")

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint;
 
@@ -10,7 +11,7 @@ public static class QueueStatus
     public static int Deliverable(string postqueueJson)
     {
         int count = 0;
-        foreach (string line in MainCf.Lines(postqueueJson))
+        foreach (string line in TextLines.Split(postqueueJson))
         {
             if (line.Length == 0)
                 continue;

@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Entrypoint;
 
 /// <summary>The config files Postfix reads, as written into one generation directory.</summary>
@@ -29,9 +31,9 @@ internal sealed class RuntimeConfigStore(StateLayout state)
         Directory.CreateDirectory(dir, DirectoryMode);
         Directory.CreateDirectory(StateLayout.SaslConfigDir(dir), DirectoryMode);
         DateTime written = DateTime.UtcNow - Backdate;
-        WriteFile(Path.Combine(dir, "main.cf"), config.MainCf, written);
-        WriteFile(Path.Combine(dir, "master.cf"), config.MasterCf, written);
-        WriteFile(Path.Combine(StateLayout.SaslConfigDir(dir), "smtpd.conf"), config.SmtpdConf, written);
+        WriteFile(Path.Combine(dir, MainCf.FileName), config.MainCf, written);
+        WriteFile(Path.Combine(dir, MasterCf.FileName), config.MasterCf, written);
+        WriteFile(Path.Combine(StateLayout.SaslConfigDir(dir), SmtpdConf.FileName), config.SmtpdConf, written);
         return dir;
     }
 

@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Entrypoint;
 
 /// <summary>Turns an input snapshot into installed runtime config and sasldb, all or nothing:
@@ -40,7 +42,7 @@ internal sealed class RuntimeInstaller(
                 problems.AddRange(valueProblems);
                 if (relayLogin is not null && valueProblems.Count == 0)
                 {
-                    relayTable = RelayCredentials.Table(values[3], relayLogin);
+                    relayTable = RelayCredentials.Table(values["relayhost"], relayLogin);
                     if (relayTable is null)
                         problems.Add($"{options.RelayDir}: holds smarthost credentials, but main.cf sets no relayhost to use them with");
                 }
@@ -48,14 +50,13 @@ internal sealed class RuntimeInstaller(
                     generation, expand: false, SaslMechanismGuard.Parameters);
                 problems.AddRange(saslProblems);
                 if (saslProblems.Count == 0)
-                    problems.AddRange(SaslMechanismGuard.Problems(config.SmtpdConf, config.MasterCf,
-                        SaslMechanismGuard.Parameters.Zip(saslValues).ToDictionary(p => p.First, p => p.Second)));
+                    problems.AddRange(SaslMechanismGuard.Problems(config.SmtpdConf, config.MasterCf, saslValues));
                 problems.AddRange(postfixRunning
                     ? await postfix.QuickCheckAsync(generation)
                     : await postfix.CheckAsync(generation));
                 if (problems.Count > 0)
                     return problems.Distinct().ToArray();
-                realms = SaslRealms.For(values[0], values[1], values[2]);
+                realms = SaslRealms.For(values["smtpd_sasl_local_domain"], values["mydomain"], values["myhostname"]);
             }
 
             if (plan.RebuildSaslDb || !realms.SequenceEqual(_realms))
@@ -97,10 +98,10 @@ internal sealed class RuntimeInstaller(
     /// <summary>The runtime copy of the mounted config with the entrypoint's paths in it.</summary>
     private RuntimeConfig? Render(InputSnapshot inputs, List<string> problems)
     {
-        string? mainCf = inputs.Config.Text("main.cf");
-        string? masterCf = inputs.Config.Text("master.cf");
-        string? smtpdConf = inputs.Config.Text("smtpd.conf");
-        foreach (var (name, text) in new[] { ("main.cf", mainCf), ("master.cf", masterCf), ("smtpd.conf", smtpdConf) })
+        string? mainCf = inputs.Config.Text(MainCf.FileName);
+        string? masterCf = inputs.Config.Text(MasterCf.FileName);
+        string? smtpdConf = inputs.Config.Text(SmtpdConf.FileName);
+        foreach (var (name, text) in new[] { (MainCf.FileName, mainCf), (MasterCf.FileName, masterCf), (SmtpdConf.FileName, smtpdConf) })
         {
             if (text is null)
                 problems.Add($"{Path.Combine(options.ConfigDir, name)} is missing");
@@ -109,7 +110,7 @@ internal sealed class RuntimeInstaller(
             return null;
 
         var overrides = RuntimeOverrides.For(options, state, RuntimeOverrides.HasCaFile(inputs.Tls),
-            MainCf.ValueOf(mainCf, "smtp_sasl_password_maps"));
+            MainCf.Parse(mainCf)["smtp_sasl_password_maps"]);
         return new RuntimeConfig(
             MainCf.WithParameters(mainCf, overrides, "mailsub-entrypoint: paths of this pod"),
             masterCf,

@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Entrypoint;
 
 /// <summary>The main.cf parameters that name paths only the entrypoint knows. The rendered
@@ -16,9 +18,9 @@ public static class RuntimeOverrides
             new("data_directory", state.DataDir),
             // Key before certificate: the order smtpd_tls_chain_files requires.
             new("smtpd_tls_chain_files",
-                $"{Path.Combine(options.TlsDir, "tls.key")}, {Path.Combine(options.TlsDir, "tls.crt")}"),
+                $"{Path.Combine(options.TlsDir, TlsFiles.Key)}, {Path.Combine(options.TlsDir, TlsFiles.Certificate)}"),
             // Empty when the Secret has no CA, so a rendered default never names a missing file.
-            new("smtpd_tls_CAfile", hasCaFile ? Path.Combine(options.TlsDir, "ca.crt") : ""),
+            new("smtpd_tls_CAfile", hasCaFile ? Path.Combine(options.TlsDir, TlsFiles.CaCertificate) : ""),
             new("cyrus_sasl_config_path", StateLayout.SaslConfigDir(state.ConfigLink)),
         };
         if (options.Listen is { } listen)
@@ -30,5 +32,5 @@ public static class RuntimeOverrides
     }
 
     /// <summary>True when the TLS directory holds a non-empty ca.crt.</summary>
-    public static bool HasCaFile(DirectorySnapshot tls) => tls["ca.crt"] is { Length: > 0 };
+    public static bool HasCaFile(DirectorySnapshot tls) => tls[TlsFiles.CaCertificate] is { Length: > 0 };
 }

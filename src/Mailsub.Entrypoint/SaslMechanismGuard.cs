@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Entrypoint;
 
 /// <summary>Refuses a config under which smtpd would have no SASL mechanism after TLS.</summary>
@@ -5,13 +7,12 @@ namespace Mailsub.Entrypoint;
 /// leaves none of mech_list (say "noplaintext" with mech_list PLAIN LOGIN), every smtpd of that
 /// service exits with "fatal: no SASL authentication mechanisms" as soon as a client reaches
 /// TLS, and master throttles the service for 60 s. An empty set before TLS did no harm, with
-/// or without smtpd_tls_auth_only. Only noplaintext and noanonymous are modelled; a service
-/// with any other security option, or options this reader cannot resolve, is not judged.</remarks>
+/// or without smtpd_tls_auth_only. The core's policy (AuthRules.NoAuthMechanism) judges every
+/// option from the same <see cref="SaslMechanisms"/> table; this guard refuses to start only on
+/// what was measured: a service with an option other than noplaintext and noanonymous, or
+/// options this reader cannot resolve, is not judged.</remarks>
 public static class SaslMechanismGuard
 {
-    private static readonly HashSet<string> Plaintext = new(StringComparer.OrdinalIgnoreCase) { "PLAIN", "LOGIN" };
-    private static readonly HashSet<string> Anonymous = new(StringComparer.OrdinalIgnoreCase) { "ANONYMOUS" };
-
     /// <summary>The main.cf parameters (unexpanded) the guard reads.</summary>
     public static readonly string[] Parameters =
         ["smtpd_sasl_auth_enable", "smtpd_sasl_security_options", "smtpd_sasl_tls_security_options"];
@@ -20,15 +21,24 @@ public static class SaslMechanismGuard
     public static IReadOnlyList<string> Problems(
         string smtpdConf, string masterCf, IReadOnlyDictionary<string, string> mainCf)
     {
-        if (MechList(smtpdConf) is not { } mechanisms)
+        if (SmtpdConf.Parse(smtpdConf).Mechanisms is not { } mechanisms)
             return []; // Without mech_list Cyrus offers every installed plugin.
 
         var problems = new List<string>();
-        foreach (var service in MasterCf.InetServices(masterCf))
+        foreach (var service in MasterCf.Parse(masterCf).Services)
         {
-            if (service.Command != "smtpd" || service.Overrides is not { } overrides)
+            if (service is not { IsInet: true, Command: "smtpd" })
                 continue;
-            string Effective(string name) => overrides.TryGetValue(name, out string? value) ? value : mainCf[name];
+            string Effective(string name)
+            {
+                string value = mainCf[name];
+                foreach (var option in service.Options)
+                {
+                    if (option.Name == name)
+                        value = option.Value;
+                }
+                return value;
+            }
 
             if (Effective("smtpd_sasl_auth_enable") != "yes")
                 continue;
@@ -36,14 +46,11 @@ public static class SaslMechanismGuard
             string tlsOptions = Effective("smtpd_sasl_tls_security_options");
             if (tlsOptions is "$smtpd_sasl_security_options" or "${smtpd_sasl_security_options}")
                 tlsOptions = securityOptions;
-            if (Options(tlsOptions) is not { } options)
+            var options = PostfixList.Split(tlsOptions);
+            if (!options.All(o => o is "noplaintext" or "noanonymous"))
                 continue;
 
-            var left = mechanisms
-                .Where(m => !(options.Contains("noplaintext") && Plaintext.Contains(m)))
-                .Where(m => !(options.Contains("noanonymous") && Anonymous.Contains(m)))
-                .ToArray();
-            if (left.Length == 0)
+            if (SaslMechanisms.Offered(mechanisms, options).Count == 0)
                 problems.Add(
                     $"service {service.Name}: smtpd_sasl_tls_security_options = {tlsOptions} leaves none of " +
                     $"mech_list {string.Join(' ', mechanisms)}, so smtpd would exit with \"fatal: no SASL " +
@@ -52,21 +59,5 @@ public static class SaslMechanismGuard
                     "non-plaintext mechanism such as CRAM-MD5 to mech_list.");
         }
         return problems;
-    }
-
-    /// <summary>The mechanisms named by smtpd.conf's mech_list, or null when it has none.</summary>
-    public static IReadOnlyList<string>? MechList(string smtpdConf) =>
-        MainCf.Lines(smtpdConf)
-            .Select(line => line.Trim())
-            .Where(line => line.StartsWith("mech_list:", StringComparison.Ordinal))
-            .Select(line => line["mech_list:".Length..]
-                .Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries))
-            .LastOrDefault();
-
-    /// <summary>The options, or null when one is outside what the guard models.</summary>
-    private static HashSet<string>? Options(string value)
-    {
-        var options = value.Split([' ', '\t', ','], StringSplitOptions.RemoveEmptyEntries).ToHashSet(StringComparer.Ordinal);
-        return options.All(o => o is "noplaintext" or "noanonymous") ? options : null;
     }
 }

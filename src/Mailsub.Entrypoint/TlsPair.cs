@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint;
 
@@ -11,9 +12,9 @@ public static class TlsPair
     /// <summary>What is wrong with the directory, or null when it is usable.</summary>
     public static string? Problem(DirectorySnapshot tls)
     {
-        if (tls.Text("tls.crt") is not { Length: > 0 } certificate)
+        if (tls.Text(TlsFiles.Certificate) is not { Length: > 0 } certificate)
             return "tls.crt is missing or empty";
-        if (tls.Text("tls.key") is not { Length: > 0 } key)
+        if (tls.Text(TlsFiles.Key) is not { Length: > 0 } key)
             return "tls.key is missing or empty";
         try
         {
@@ -24,7 +25,7 @@ public static class TlsPair
             return $"tls.crt and tls.key are not a usable certificate and matching private key ({e.Message})";
         }
 
-        if (tls.Text("ca.crt") is { Length: > 0 } ca)
+        if (tls.Text(TlsFiles.CaCertificate) is { Length: > 0 } ca)
         {
             var authorities = new X509Certificate2Collection();
             try

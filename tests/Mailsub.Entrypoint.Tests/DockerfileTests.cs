@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Mailsub.Entrypoint;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;
 
@@ -98,7 +99,7 @@ public class DockerfileTests
             Assert.DoesNotContain(copies, copy => copy.Contains(mount, StringComparison.Ordinal));
         }
         Assert.All(copies.Where(c => !c.Contains("--from=", StringComparison.Ordinal)),
-            copy => Assert.Matches(@"^COPY (global\.json Directory\.Build\.props \./|src/Mailsub\.Entrypoint/ src/Mailsub\.Entrypoint/|images/postfix/packages\.txt /tmp/packages\.txt)$", copy));
+            copy => Assert.Matches(@"^COPY (global\.json Directory\.Build\.props \./|src/(Mailsub\.Entrypoint|Mailsub\.Postfix)/ src/\2/|images/postfix/packages\.txt /tmp/packages\.txt)$", copy));
     }
 
     private static string DpkgOwner(string path)

@@ -1,4 +1,5 @@
 using Mailsub.Entrypoint;
+using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;
 

@@ -49,9 +49,19 @@ public class SaslMechanismGuardTests
     }
 
     [Fact]
-    public void Mech_list_is_read_from_its_last_line()
+    public void Braced_overrides_are_read_as_the_core_reads_them()
     {
-        Assert.Equal(["PLAIN", "CRAM-MD5"], SaslMechanismGuard.MechList("mech_list: LOGIN\n  mech_list: PLAIN, CRAM-MD5\n"));
-        Assert.Null(SaslMechanismGuard.MechList("pwcheck_method: auxprop\n"));
+        string masterCf = "587 inet n - n - - smtpd -o { smtpd_sasl_auth_enable = yes } -o { smtpd_sasl_tls_security_options = noanonymous, noplaintext }\n";
+
+        Assert.Single(SaslMechanismGuard.Problems("mech_list: PLAIN LOGIN", masterCf, MainCfValues("noanonymous")));
+    }
+
+    [Fact]
+    public void Mech_list_is_split_as_Cyrus_splits_it()
+    {
+        // Cyrus skips "CRAM-MD5,", a name no mechanism has, and noplaintext then removes PLAIN.
+        Assert.Empty(SaslMechanismGuard.Problems("mech_list: CRAM-MD5 PLAIN", MasterCf, MainCfValues("noanonymous, noplaintext")));
+        Assert.StartsWith("service 587: smtpd_sasl_tls_security_options = noanonymous, noplaintext leaves none of mech_list PLAIN,",
+            Assert.Single(SaslMechanismGuard.Problems("mech_list: CRAM-MD5, PLAIN", MasterCf, MainCfValues("noanonymous, noplaintext"))));
     }
 }

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.RegularExpressions;
 using Mailsub.Core.Rendering;
+using Mailsub.Postfix;
 
 namespace Mailsub.Rendering.PostfixTests;
 
@@ -33,8 +34,8 @@ internal sealed partial class ConfigTree : IDisposable
         Directory.CreateDirectory(tls);
 
         string Relocate(string text) => text.Replace(ContainerPaths.State, state).Replace(ContainerPaths.Tls, tls);
-        WriteSettled(Path.Combine(tree.Config, RenderedConfig.MainCfName), MaillogRegex().Replace(Relocate(rendered.MainCf), "maillog_file = " + tree.Log));
-        WriteSettled(Path.Combine(tree.Config, RenderedConfig.MasterCfName), rendered.MasterCf);
+        WriteSettled(Path.Combine(tree.Config, MainCf.FileName), MaillogRegex().Replace(Relocate(rendered.MainCf), "maillog_file = " + tree.Log));
+        WriteSettled(Path.Combine(tree.Config, MasterCf.FileName), rendered.MasterCf);
         WriteSettled(Path.Combine(tree.Config, ContainerPaths.SaslConfigFile), Relocate(rendered.SmtpdConf));
         WriteCertificate(Relocate(ContainerPaths.TlsKey), Relocate(ContainerPaths.TlsCertificate));
         return tree;

@@ -1,6 +1,7 @@
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Tests;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Rendering.PostfixTests;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using Mailsub.Entrypoint;
+using Mailsub.Postfix;
 
 namespace Mailsub.Testing.Postfix;
 
@@ -207,7 +207,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     {
         string masterCf = _rendered["master.cf"];
         var renames = new Dictionary<string, string>();
-        foreach (string service in MasterCf.InetServiceNames(masterCf))
+        foreach (string service in MasterCf.Parse(masterCf).Services.Where(s => s.IsInet).Select(s => s.Name))
         {
             if (!int.TryParse(service, out int rendered))
                 continue;

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Builders;
 

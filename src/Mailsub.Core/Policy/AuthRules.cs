@@ -1,4 +1,5 @@
 using Mailsub.Core.Api;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Policy;
 

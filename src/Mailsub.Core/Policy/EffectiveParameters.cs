@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Core.Policy;
 
 /// <summary>

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Mailsub.Core.Api;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Policy;
 

@@ -1,4 +1,5 @@
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Policy;
 
@@ -7,10 +8,10 @@ namespace Mailsub.Core.Policy;
 /// facts of the MailSubmission the files cannot show (where the certificate comes from, which
 /// port is meant as which listener).
 /// </summary>
-public sealed class PolicyInput(EffectiveConfig config, SaslConfig sasl, TlsSource tlsSource, IReadOnlyList<Listener> listeners)
+public sealed class PolicyInput(EffectiveConfig config, SmtpdConf sasl, TlsSource tlsSource, IReadOnlyList<Listener> listeners)
 {
     public EffectiveConfig Config { get; } = config;
-    public SaslConfig Sasl { get; } = sasl;
+    public SmtpdConf Sasl { get; } = sasl;
     public TlsSource TlsSource { get; } = tlsSource;
 
     /// <summary>The listeners the spec asks for.</summary>
@@ -18,7 +19,7 @@ public sealed class PolicyInput(EffectiveConfig config, SaslConfig sasl, TlsSour
 
     /// <summary>Analyses rendered files against the submission they were rendered from.</summary>
     public static PolicyInput From(ValidSubmission submission, string mainCf, string masterCf, string smtpdConf) =>
-        new(EffectiveConfig.Parse(mainCf, masterCf), SaslConfig.Parse(smtpdConf), submission.TlsSource, submission.Listeners);
+        new(EffectiveConfig.Parse(mainCf, masterCf), SmtpdConf.Parse(smtpdConf), submission.TlsSource, submission.Listeners);
 
     /// <summary>What a listener is meant to be: as the spec says for its port, else by IANA port (587, 465), else plain SMTP.</summary>
     public ListenerKind KindOf(SmtpdListener listener) =>

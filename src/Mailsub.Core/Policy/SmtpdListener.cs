@@ -1,3 +1,5 @@
+using Mailsub.Postfix;
+
 namespace Mailsub.Core.Policy;
 
 /// <summary>How a listener uses TLS, after Postfix's own precedence of wrappermode, level and the legacy booleans.</summary>

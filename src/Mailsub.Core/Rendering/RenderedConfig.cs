@@ -6,16 +6,12 @@ namespace Mailsub.Core.Rendering;
 /// <summary>The three files Postfix and Cyrus SASL read, and a hash that changes when any of them does.</summary>
 public sealed record RenderedConfig
 {
-    public const string MainCfName = "main.cf";
-    public const string MasterCfName = "master.cf";
-    public const string SmtpdConfName = "smtpd.conf";
-
     public RenderedConfig(string mainCf, string masterCf, string smtpdConf)
     {
         MainCf = mainCf;
         MasterCf = masterCf;
         SmtpdConf = smtpdConf;
-        Hash = HashOf((MainCfName, mainCf), (MasterCfName, masterCf), (SmtpdConfName, smtpdConf));
+        Hash = HashOf((Postfix.MainCf.FileName, mainCf), (Postfix.MasterCf.FileName, masterCf), (Postfix.SmtpdConf.FileName, smtpdConf));
     }
 
     public string MainCf { get; }
@@ -28,9 +24,9 @@ public sealed record RenderedConfig
     /// <summary>The files by name, in a fixed order.</summary>
     public IReadOnlyList<KeyValuePair<string, string>> Files =>
     [
-        new(MainCfName, MainCf),
-        new(MasterCfName, MasterCf),
-        new(SmtpdConfName, SmtpdConf),
+        new(Postfix.MainCf.FileName, MainCf),
+        new(Postfix.MasterCf.FileName, MasterCf),
+        new(Postfix.SmtpdConf.FileName, SmtpdConf),
     ];
 
     // Each file is framed by its name and length, so moving text from one file to another

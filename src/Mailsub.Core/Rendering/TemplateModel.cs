@@ -1,6 +1,7 @@
 using System.Globalization;
 using Mailsub.Core.Api;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 using Scriban.Runtime;
 
 namespace Mailsub.Core.Rendering;
@@ -40,12 +41,12 @@ internal static class TemplateModel
 
     private static ScriptObject Paths() => new()
     {
-        ["queue"] = ContainerPaths.Queue,
-        ["data"] = ContainerPaths.Data,
+        ["queue"] = ContainerPaths.StateLayout.QueueDir,
+        ["data"] = ContainerPaths.StateLayout.DataDir,
         ["tls_key"] = ContainerPaths.TlsKey,
         ["tls_certificate"] = ContainerPaths.TlsCertificate,
-        ["sasl_database"] = ContainerPaths.SaslDatabase,
-        ["relay_credentials"] = ContainerPaths.RelayCredentials,
+        ["sasl_database"] = ContainerPaths.StateLayout.SaslDb,
+        ["relay_credentials"] = ContainerPaths.StateLayout.RelayCredentials,
     };
 
     private static string PostfixNetwork(string cidr)

@@ -1,5 +1,6 @@
 using Mailsub.Core.Builders;
 using Mailsub.Core.Rendering;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Tests.Builders;
 
@@ -29,7 +30,7 @@ public class PostfixConfigMapTests
         var configMap = PostfixConfigMap.Build(valid, BuildGen.Rendered(valid));
 
         Assert.All(BuildGen.Passwords(valid).Values, password => Assert.All(configMap.Data.Values, file => Assert.DoesNotContain(password, file)));
-        Assert.DoesNotContain("password", configMap.Data[RenderedConfig.MainCfName], StringComparison.OrdinalIgnoreCase);
+        Assert.DoesNotContain("password", configMap.Data[MainCf.FileName], StringComparison.OrdinalIgnoreCase);
     }
 
     [Fact]

@@ -1,5 +1,6 @@
 using Mailsub.Core.Policy;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Tests.Policy;
 
@@ -129,7 +130,7 @@ public sealed class ConfigBuilder
     public string MasterCfText => string.Join("\n", _master) + "\n";
 
     public PolicyInput Input() =>
-        new(EffectiveConfig.Parse(MainCfText, MasterCfText), SaslConfig.Parse(_smtpdConf), _tls, _listeners);
+        new(EffectiveConfig.Parse(MainCfText, MasterCfText), SmtpdConf.Parse(_smtpdConf), _tls, _listeners);
 
     /// <summary>What the rule reports, once per distinct finding as the chain reports it.</summary>
     public IReadOnlyList<Finding> Findings(PolicyRule rule) => rule(Input()).Distinct().ToList();

@@ -2,6 +2,7 @@ using k8s.Models;
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Tests.Policy;
 
@@ -11,7 +12,7 @@ public class PolicyChainTests
 
     private static PolicyReport Analyse(string fixture, TlsSource tlsSource, params Listener[] listeners)
     {
-        var input = new PolicyInput(EffectiveConfig.Parse(Read(fixture, "main.cf"), Read(fixture, "master.cf")), SaslConfig.Parse(Read(fixture, "smtpd.conf")), tlsSource, listeners);
+        var input = new PolicyInput(EffectiveConfig.Parse(Read(fixture, "main.cf"), Read(fixture, "master.cf")), SmtpdConf.Parse(Read(fixture, "smtpd.conf")), tlsSource, listeners);
         return PolicyChain.Standard.Evaluate(input);
     }
 

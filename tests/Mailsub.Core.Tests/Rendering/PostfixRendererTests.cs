@@ -1,5 +1,6 @@
 using Mailsub.Core.Api;
 using Mailsub.Core.Rendering;
+using Mailsub.Postfix;
 
 namespace Mailsub.Core.Tests.Rendering;
 
@@ -148,7 +149,7 @@ public class PostfixRendererTests
         Assert.Equal("verify", main["smtp_tls_security_level"]);
         Assert.Equal("/etc/ssl/certs/ca-certificates.crt", main["smtp_tls_CAfile"]);
         Assert.Equal("yes", main["smtp_sasl_auth_enable"]);
-        Assert.Equal("texthash:" + ContainerPaths.RelayCredentials, main["smtp_sasl_password_maps"]);
+        Assert.Equal("texthash:" + ContainerPaths.StateLayout.RelayCredentials, main["smtp_sasl_password_maps"]);
         Assert.Equal("noanonymous, noplaintext", main["smtp_sasl_security_options"]);
         Assert.Equal("noanonymous", main["smtp_sasl_tls_security_options"]);
     }

@@ -1,25 +1,4 @@
-using Mailsub.Core.Policy;
-
-namespace Mailsub.Core.Tests.Policy;
-
-public class SaslConfigTests
-{
-    [Fact]
-    public void Reads_options_and_the_mechanism_list()
-    {
-        var sasl = SaslConfig.Parse("# Cyrus SASL for smtpd\npwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: cram-md5   DIGEST-MD5\n");
-
-        Assert.Equal("auxprop", sasl.Options["pwcheck_method"]);
-        Assert.Equal(["CRAM-MD5", "DIGEST-MD5"], sasl.Mechanisms);
-    }
-
-    [Fact]
-    public void Without_mech_list_the_mechanisms_are_unknown()
-    {
-        Assert.Null(SaslConfig.Parse("pwcheck_method: saslauthd\n").Mechanisms);
-        Assert.Null(SaslConfig.Empty.Mechanisms);
-    }
-}
+namespace Mailsub.Postfix.Tests;
 
 public class SaslMechanismsTests
 {

@@ -1,6 +1,4 @@
-using Mailsub.Core.Policy;
-
-namespace Mailsub.Core.Tests.Policy;
+namespace Mailsub.Postfix.Tests;
 
 public class MainCfTests
 {
@@ -77,5 +75,60 @@ public class MainCfTests
 
         Assert.Equal("mail.example.com", main["myhostname"]);
         Assert.Equal("example.com", main["mydomain"]);
+    }
+
+    private static string Set(string text, params (string Name, string Value)[] parameters) =>
+        MainCf.WithParameters(text, parameters.Select(p => KeyValuePair.Create(p.Name, p.Value)).ToArray(), "tests");
+
+    [Fact]
+    public void A_replaced_parameter_leaves_its_old_place_and_is_appended()
+    {
+        string result = Set("myhostname = a\nqueue_directory = /var/lib/mailsub/queue\nmydomain = b\n",
+            ("queue_directory", "/tmp/q"));
+
+        Assert.Equal("myhostname = a\nmydomain = b\n# Set by tests\nqueue_directory = /tmp/q\n", result);
+    }
+
+    [Fact]
+    public void Continuation_lines_go_with_their_parameter_and_comments_stay()
+    {
+        string text = "smtpd_relay_restrictions = permit_mynetworks,\n# inside\n    reject\n# note\nmydomain = b\n";
+
+        string result = Set(text, ("smtpd_relay_restrictions", "reject"));
+
+        Assert.Equal("# inside\n# note\nmydomain = b\n# Set by tests\nsmtpd_relay_restrictions = reject\n", result);
+    }
+
+    [Fact]
+    public void Every_definition_of_a_repeated_parameter_is_removed()
+    {
+        string result = Set("inet_interfaces = all\ninet_interfaces = 10.0.0.1\n", ("inet_interfaces", "127.0.0.1"));
+
+        Assert.Equal("# Set by tests\ninet_interfaces = 127.0.0.1\n", result);
+    }
+
+    [Fact]
+    public void Editing_finds_a_parameter_where_parsing_does()
+    {
+        // The name is read from the logical line, as Postfix reads it, not from the first physical line.
+        string result = Set("relayhost\n  = [a]:587\nmydomain = b\n", ("relayhost", "[b]:587"));
+
+        Assert.Equal("mydomain = b\n# Set by tests\nrelayhost = [b]:587\n", result);
+        Assert.Equal("[b]:587", MainCf.Parse(result)["relayhost"]);
+    }
+
+    [Fact]
+    public void Comments_blank_lines_lines_postfix_ignores_and_similar_names_are_kept()
+    {
+        string text = "  orphan continuation\n# queue_directory = /x\n\nqueue_directory_extra = 1\n  # indented comment\nnot a parameter\n";
+
+        Assert.StartsWith(text, Set(text, ("queue_directory", "/q")));
+    }
+
+    [Fact]
+    public void Nothing_to_set_returns_the_text_with_line_ends()
+    {
+        Assert.Equal("a = 1\n", Set("a = 1"));
+        Assert.Equal("a = 1\nb = 2\n", Set("a = 1\r\nb = 2\r\n"));
     }
 }

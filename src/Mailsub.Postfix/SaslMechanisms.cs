@@ -1,6 +1,4 @@
-using System.Collections.Frozen;
-
-namespace Mailsub.Core.Policy;
+namespace Mailsub.Postfix;
 
 /// <summary>
 /// Which SASL mechanisms survive Postfix's smtpd_sasl_security_options. Cyrus offers a mechanism
@@ -21,22 +19,25 @@ public static class SaslMechanisms
         MutualAuth = 32,
     }
 
-    private static readonly FrozenDictionary<string, Properties> Known = new Dictionary<string, Properties>
+    // A switch rather than a FrozenDictionary: the entrypoint uses this table too, and its
+    // NativeAOT binary would carry the frozen collections for seven entries.
+    private static Properties? PropertiesOf(string mechanism) => mechanism switch
     {
-        ["PLAIN"] = Properties.NoAnonymous,
-        ["LOGIN"] = Properties.NoAnonymous,
-        ["ANONYMOUS"] = Properties.NoPlaintext,
-        ["CRAM-MD5"] = Properties.NoPlaintext | Properties.NoAnonymous,
-        ["DIGEST-MD5"] = Properties.NoPlaintext | Properties.NoAnonymous | Properties.MutualAuth,
-        ["SCRAM-SHA-1"] = Properties.NoPlaintext | Properties.NoActive | Properties.NoAnonymous | Properties.MutualAuth,
-        ["SCRAM-SHA-256"] = Properties.NoPlaintext | Properties.NoActive | Properties.NoAnonymous | Properties.MutualAuth,
-    }.ToFrozenDictionary(StringComparer.Ordinal);
+        "PLAIN" => Properties.NoAnonymous,
+        "LOGIN" => Properties.NoAnonymous,
+        "ANONYMOUS" => Properties.NoPlaintext,
+        "CRAM-MD5" => Properties.NoPlaintext | Properties.NoAnonymous,
+        "DIGEST-MD5" => Properties.NoPlaintext | Properties.NoAnonymous | Properties.MutualAuth,
+        "SCRAM-SHA-1" => Properties.NoPlaintext | Properties.NoActive | Properties.NoAnonymous | Properties.MutualAuth,
+        "SCRAM-SHA-256" => Properties.NoPlaintext | Properties.NoActive | Properties.NoAnonymous | Properties.MutualAuth,
+        _ => null,
+    };
 
     /// <summary>What Debian's libsasl2-modules offers when mech_list is unset.</summary>
     public static IReadOnlyList<string> Installed { get; } = ["ANONYMOUS", "CRAM-MD5", "DIGEST-MD5", "LOGIN", "NTLM", "OTP", "PLAIN", "SCRAM-SHA-1", "SCRAM-SHA-256"];
 
     /// <summary>Mechanisms that send the password itself, readable without TLS.</summary>
-    public static bool IsPlaintext(string mechanism) => Known.TryGetValue(mechanism, out var properties) && !properties.HasFlag(Properties.NoPlaintext);
+    public static bool IsPlaintext(string mechanism) => PropertiesOf(mechanism) is { } properties && !properties.HasFlag(Properties.NoPlaintext);
 
     /// <summary>CRAM-MD5 and DIGEST-MD5: the server must keep plaintext-equivalent secrets; DIGEST-MD5 is historic (RFC 6331).</summary>
     public static bool IsLegacy(string mechanism) => mechanism is "CRAM-MD5" or "DIGEST-MD5";
@@ -61,6 +62,6 @@ public static class SaslMechanisms
                 _ => Properties.None,
             };
         }
-        return mechanisms.Where(m => !Known.TryGetValue(m, out var properties) || (properties & required) == required).ToList();
+        return mechanisms.Where(m => PropertiesOf(m) is not { } properties || (properties & required) == required).ToList();
     }
 }

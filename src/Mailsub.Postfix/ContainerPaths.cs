@@ -1,9 +1,9 @@
-namespace Mailsub.Core.Rendering;
+namespace Mailsub.Postfix;
 
 /// <summary>
 /// Where things live in the Postfix container: the contract between the rendered config, the
-/// Deployment's mounts and the entrypoint. Secrets are mounted read-only and copied by the
-/// entrypoint; everything Postfix writes is under <see cref="State"/>, so the root filesystem
+/// Deployment's mounts and the entrypoint's defaults. Secrets are mounted read-only and copied by
+/// the entrypoint; everything Postfix writes is under <see cref="State"/>, so the root filesystem
 /// can stay read-only.
 /// </summary>
 public static class ContainerPaths
@@ -17,7 +17,7 @@ public static class ContainerPaths
     /// Postfix ignores cyrus_sasl_config_path and reads $config_directory/sasl/smtpd.conf;
     /// main.cf points cyrus_sasl_config_path at the same place, so upstream builds agree.
     /// </summary>
-    public const string SaslConfigFile = "sasl/smtpd.conf";
+    public const string SaslConfigFile = StateLayout.SaslConfigDirName + "/" + SmtpdConf.FileName;
 
     /// <summary>The users Secret: one file per login name holding its password.</summary>
     public const string Users = "/etc/mailsub/users";
@@ -28,23 +28,24 @@ public static class ContainerPaths
     /// <summary>The smarthost credentials Secret: files username and password.</summary>
     public const string Relay = "/etc/mailsub/relay";
 
-    /// <summary>The emptyDir that holds the queue, Postfix's data and sasldb.</summary>
+    /// <summary>The emptyDir that holds the queue, Postfix's data, sasldb and the runtime config.</summary>
     public const string State = "/var/lib/mailsub";
 
     /// <summary>An emptyDir for /tmp: the root filesystem is read-only, and the entrypoint's tools may need scratch space.</summary>
     public const string Temp = "/tmp";
 
-    public const string Queue = State + "/queue";
-    public const string Data = State + "/data";
-    public const string SaslDatabase = State + "/sasldb2";
+    /// <summary>The files under <see cref="State"/> that the rendered config names (queue, data,
+    /// sasldb, relay credentials): the entrypoint's own layout, so the two cannot disagree.</summary>
+    public static StateLayout StateLayout { get; } = new(State);
 
-    /// <summary>
-    /// smtp_sasl_password_maps (texthash): the entrypoint writes `[host]:port username:password`
-    /// here from the files in <see cref="Relay"/>, mode 0600 root, as SASL_README does with its
-    /// password file; smtp(8) opens its tables before it drops root privileges.
-    /// </summary>
-    public const string RelayCredentials = State + "/relay-credentials";
+    public const string TlsKey = Tls + "/" + TlsFiles.Key;
+    public const string TlsCertificate = Tls + "/" + TlsFiles.Certificate;
+}
 
-    public const string TlsKey = Tls + "/tls.key";
-    public const string TlsCertificate = Tls + "/tls.crt";
+/// <summary>The keys of a kubernetes.io/tls Secret, as files in its mount.</summary>
+public static class TlsFiles
+{
+    public const string Key = "tls.key";
+    public const string Certificate = "tls.crt";
+    public const string CaCertificate = "ca.crt";
 }

@@ -1,6 +1,4 @@
-using Mailsub.Core.Policy;
-
-namespace Mailsub.Core.Tests.Policy;
+namespace Mailsub.Postfix.Tests;
 
 public class MasterCfTests
 {
@@ -31,8 +29,8 @@ public class MasterCfTests
 
         Assert.Equal(2, master.Services.Count);
         Assert.Equal(
-            [new MasterOption("syslog_name", "postfix/submission"), new MasterOption("smtpd_tls_security_level", "encrypt"), new MasterOption("smtpd_sasl_auth_enable", "yes")],
-            master.Services[0].Options);
+            [("syslog_name", "postfix/submission"), ("smtpd_tls_security_level", "encrypt"), ("smtpd_sasl_auth_enable", "yes")],
+            master.Services[0].Options.Select(o => (o.Name, o.Value)));
         Assert.Empty(master.Services[0].Arguments);
     }
 
@@ -42,8 +40,8 @@ public class MasterCfTests
         var master = MasterCf.Parse("smtp inet n - y - - smtpd\n  -o { smtpd_client_restrictions = permit_mynetworks, reject }\n  -o {smtpd_relay_restrictions=permit_sasl_authenticated, reject}\n");
 
         Assert.Equal(
-            [new MasterOption("smtpd_client_restrictions", "permit_mynetworks, reject"), new MasterOption("smtpd_relay_restrictions", "permit_sasl_authenticated, reject")],
-            master.Services[0].Options);
+            [("smtpd_client_restrictions", "permit_mynetworks, reject"), ("smtpd_relay_restrictions", "permit_sasl_authenticated, reject")],
+            master.Services[0].Options.Select(o => (o.Name, o.Value)));
     }
 
     [Fact]
@@ -89,5 +87,35 @@ public class MasterCfTests
 
         Assert.Single(master.Problems);
         Assert.Empty(master.Services[0].Options);
+    }
+
+    private const string Services =
+        "# service type private\n" +
+        "587       inet  n       -       n       -       -       smtpd\n" +
+        "  -o smtpd_tls_security_level=encrypt\n" +
+        "# between options\n" +
+        "  -o smtpd_sasl_auth_enable=yes\n" +
+        "qmgr      unix  n       -       n       300     1       qmgr\n" +
+        "127.0.0.1:465 inet n    -       n       -       -       smtpd\n" +
+        "  -o smtpd_tls_wrappermode=yes\n" +
+        "postlog   unix-dgram n  -       n       -       1       postlogd\n";
+
+    [Fact]
+    public void Without_inet_services_drops_their_option_lines_and_keeps_comments()
+    {
+        Assert.Equal(
+            "# service type private\n" +
+            "# between options\n" +
+            "qmgr      unix  n       -       n       300     1       qmgr\n" +
+            "postlog   unix-dgram n  -       n       -       1       postlogd\n",
+            MasterCf.WithoutInetServices(Services));
+    }
+
+    [Fact]
+    public void Renaming_changes_only_the_named_inet_services()
+    {
+        string result = MasterCf.WithInetServicesRenamed(Services, new Dictionary<string, string> { ["587"] = "40587", ["qmgr"] = "x" });
+
+        Assert.Equal(Services.Replace("587       inet", "40587       inet"), result);
     }
 }

@@ -1,6 +1,6 @@
-namespace Mailsub.Entrypoint;
+namespace Mailsub.Postfix;
 
-/// <summary>Where things live under the state directory.</summary>
+/// <summary>Where things live under the state directory (<see cref="ContainerPaths.State"/> in a pod).</summary>
 /// <remarks>The runtime config directory is a symlink to one generation directory, swapped
 /// with rename(2) as Kubernetes swaps "..data": Postfix never sees a half-installed set of
 /// main.cf, master.cf and sasl/smtpd.conf.</remarks>
@@ -10,7 +10,9 @@ public sealed record StateLayout(string Root)
     public string DataDir => Path.Combine(Root, "data");
     public string SaslDb => Path.Combine(Root, "sasldb2");
 
-    /// <summary>The smarthost credentials table (texthash) written from --relay, mode 0600.</summary>
+    /// <summary>The smarthost credentials table: smtp_sasl_password_maps (texthash), one
+    /// `[host]:port username:password` line per relayhost from the --relay files, mode 0600 root
+    /// as SASL_README does with its password file; smtp(8) opens its tables before it drops root.</summary>
     public string RelayCredentials => Path.Combine(Root, "relay-credentials");
 
     /// <summary>What <c>postfix -c</c> is given: a symlink to the live generation.</summary>
@@ -24,7 +26,9 @@ public sealed record StateLayout(string Root)
     /// for smtpd.conf in $config_directory/sasl whatever cyrus_sasl_config_path says (seen
     /// with strace on 3.7.11), so the file goes exactly there and the parameter names the
     /// same place for builds that honour it.</summary>
-    public static string SaslConfigDir(string configDir) => Path.Combine(configDir, "sasl");
+    public static string SaslConfigDir(string configDir) => Path.Combine(configDir, SaslConfigDirName);
+
+    public const string SaslConfigDirName = "sasl";
 
     /// <summary>Parses a generation number out of a directory name, or null.</summary>
     public static long? GenerationOf(string directoryName) =>

@@ -1,6 +1,4 @@
-using Mailsub.Entrypoint;
-
-namespace Mailsub.Entrypoint.Tests;
+namespace Mailsub.Postfix.Tests;
 
 public class StateLayoutTests
 {

@@ -1,4 +1,4 @@
-namespace Mailsub.Core.Policy;
+namespace Mailsub.Postfix;
 
 /// <summary>Postfix's list syntax: elements separated by whitespace or commas, `{ ... }` kept as one element.</summary>
 public static class PostfixList

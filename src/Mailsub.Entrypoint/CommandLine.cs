@@ -87,6 +87,6 @@ public static class CommandLine
             grace,
             relay is null ? null : Path.GetFullPath(relay, currentDirectory),
             health,
-            checks), null);
+            checks.Count > 0 ? checks : null), null);
     }
 }

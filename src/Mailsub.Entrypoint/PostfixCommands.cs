@@ -86,14 +86,23 @@ internal sealed class PostfixCommands(PostfixTools tools)
         return QueueStatus.Deliverable(result.StandardOutput);
     }
 
-    /// <summary>Starts master in the foreground. Its output is inherited, so the log
-    /// (maillog_file = /dev/stdout) goes wherever the entrypoint's stdout goes.</summary>
-    public Process StartForeground(string configDir)
+    /// <summary>
+    /// Starts master itself in the foreground (<c>master -s</c>), with its output inherited, so
+    /// the log (maillog_file = /dev/stdout) goes wherever the entrypoint's stdout goes. Not
+    /// <c>postfix start-fg</c>: that runs postfix-script, which starts <c>master -s</c> as a child;
+    /// master makes itself a session leader, so a signal to the entrypoint's process group (what
+    /// timeout, systemd and <c>kill -TERM -PGID</c> send) ended the script and left master
+    /// serving, reparented to init. In its own session master hears only the entrypoint, which
+    /// drains and stops it.
+    /// </summary>
+    public async Task<Process> StartMasterAsync(string configDir)
     {
-        var start = new ProcessStartInfo(tools.Postfix) { UseShellExecute = false };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(configDir);
-        start.ArgumentList.Add("start-fg");
-        return Process.Start(start) ?? throw new InvalidOperationException("could not start postfix start-fg");
+        var (values, problems) = await ValuesAsync(configDir, expand: true, "daemon_directory");
+        if (problems.Count > 0)
+            throw new InvalidOperationException($"cannot find Postfix's master: {string.Join("; ", problems)}");
+        var start = new ProcessStartInfo(Path.Combine(values["daemon_directory"], "master")) { UseShellExecute = false };
+        foreach (string argument in new[] { "-s", "-c", configDir })
+            start.ArgumentList.Add(argument);
+        return Process.Start(start) ?? throw new InvalidOperationException("could not start Postfix's master");
     }
 }

@@ -49,10 +49,8 @@ internal sealed class Supervisor
             return 1;
         }
 
-        // "postfix check" just passed on this very config; the quick-start marker tells
-        // postfix-script not to repeat it, which takes startup from ~4 s to ~0.5 s.
-        File.WriteAllBytes(Path.Combine(_state.QueueDir, "quick-start"), []);
-        using Process master = _postfix.StartForeground(_state.ConfigLink);
+        // "postfix check" just passed on this very config, so master is started directly.
+        using Process master = await _postfix.StartMasterAsync(_state.ConfigLink);
         Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
         using var health = _options.HealthPort is { } port
             ? new HealthServer(port, _options.Checks ?? [], () => !master.HasExited)

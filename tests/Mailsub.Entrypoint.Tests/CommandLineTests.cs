@@ -26,6 +26,16 @@ public class CommandLineTests
             TimeSpan.FromSeconds(7), "/work/run/relay"), options);
     }
 
+    [Fact]
+    public void Health_port_and_the_listeners_readiness_checks()
+    {
+        var (options, error) = CommandLine.Parse(["--health", "8025", "--check", "465/tls", "--check", "587"], "/");
+
+        Assert.Null(error);
+        Assert.Equal(8025, options!.HealthPort);
+        Assert.Equal([new ListenerCheck(465, ImplicitTls: true), new ListenerCheck(587, ImplicitTls: false)], options.Checks!);
+    }
+
     [Theory]
     [InlineData("--config")]
     [InlineData("--bogus", "x")]
@@ -33,6 +43,9 @@ public class CommandLineTests
     [InlineData("--grace", "-1")]
     [InlineData("--listen", " ")]
     [InlineData("--state", "s", "--relay")]
+    [InlineData("--health", "0")]
+    [InlineData("--health", "8025", "--check", "465/ssl")]
+    [InlineData("--check", "587")]
     public void Bad_arguments_are_an_error(params string[] args)
     {
         var (options, error) = CommandLine.Parse(args, "/");

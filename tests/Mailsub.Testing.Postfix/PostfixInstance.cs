@@ -62,29 +62,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <remarks>Found as the process named master working in this instance's queue directory:
     /// master.pid cannot be read from .NET, which asks for a shared lock on a file master holds
     /// an exclusive lock on.</remarks>
-    public int? MasterProcessId
-    {
-        get
-        {
-            string queue = Path.Combine(StateDirectory, "queue");
-            foreach (string proc in Directory.EnumerateDirectories("/proc"))
-            {
-                if (!int.TryParse(Path.GetFileName(proc), out int pid))
-                    continue;
-                try
-                {
-                    if (File.ReadAllText(Path.Combine(proc, "comm")).Trim() == "master"
-                        && new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget == queue)
-                        return pid;
-                }
-                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-                {
-                    // The process ended while being looked at.
-                }
-            }
-            return null;
-        }
-    }
+    public int? MasterProcessId => QueueProcesses().Where(p => p.Name == "master").Select(p => (int?)p.Pid).FirstOrDefault();
 
     /// <summary>Starts the sink and the entrypoint and waits until every inet service listens.
     /// Throws, with the entrypoint's output, when it does not come up.</summary>
@@ -152,12 +130,40 @@ public sealed class PostfixInstance : IAsyncDisposable
     }
 
     /// <summary>Sends SIGTERM and waits for the entrypoint to exit; returns its exit code.</summary>
-    public async Task<int> StopAsync(TimeSpan timeout)
+    public Task<int> StopAsync(TimeSpan timeout) => SignalAndWaitAsync("TERM", group: false, timeout);
+
+    /// <summary>Sends <paramref name="signal"/> to the entrypoint's whole process group (it leads
+    /// one of its own), as timeout(1), systemd and <c>kill -TERM -PGID</c> do; returns its exit code.</summary>
+    public Task<int> SignalGroupAsync(string signal, TimeSpan timeout) => SignalAndWaitAsync(signal, group: true, timeout);
+
+    /// <summary>Processes working in this instance's queue directory (every Postfix daemon does), as "pid name".</summary>
+    public IReadOnlyList<string> PostfixProcesses() => QueueProcesses().Select(p => $"{p.Pid} {p.Name}").ToArray();
+
+    private IEnumerable<(int Pid, string Name)> QueueProcesses()
+    {
+        string queue = Path.Combine(StateDirectory, "queue");
+        var found = new List<(int, string)>();
+        foreach (string proc in Directory.EnumerateDirectories("/proc"))
+        {
+            try
+            {
+                if (int.TryParse(Path.GetFileName(proc), out int pid) && new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget == queue)
+                    found.Add((pid, File.ReadAllText(Path.Combine(proc, "comm")).Trim()));
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                // The process ended while being looked at.
+            }
+        }
+        return found;
+    }
+
+    private async Task<int> SignalAndWaitAsync(string signal, bool group, TimeSpan timeout)
     {
         if (_entrypoint is null)
             throw new InvalidOperationException("not started");
         if (!_entrypoint.HasExited)
-            await Signal("TERM", _entrypoint.Id.ToString());
+            await Signal(signal, group ? ["--", $"-{_entrypoint.Id}"] : [_entrypoint.Id.ToString()]);
         using var wait = new CancellationTokenSource(timeout);
         try
         {
@@ -165,7 +171,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            throw new TimeoutException($"the entrypoint did not exit within {timeout.TotalSeconds:0} s of SIGTERM\n{Describe()}");
+            throw new TimeoutException($"the entrypoint did not exit within {timeout.TotalSeconds:0} s of SIG{signal}\n{Describe()}");
         }
         return _entrypoint.ExitCode;
     }
@@ -230,12 +236,14 @@ public sealed class PostfixInstance : IAsyncDisposable
     private async Task LaunchAsync()
     {
         var (fileName, prefix) = ResolveEntrypoint(_options.Entrypoint);
-        var start = new ProcessStartInfo(fileName)
+        // In a process group of its own (setsid execs it, same pid), as in a container or under
+        // systemd, so a test can signal the whole group without signalling itself.
+        var start = new ProcessStartInfo(Prerequisites.Find("setsid"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in prefix.Concat([
+        foreach (string argument in new[] { fileName }.Concat(prefix).Concat([
             "--config", Config.Path, "--users", Users.Path, "--tls", Tls.Path, "--state", StateDirectory,
             "--listen", Host, "--grace", _options.GraceSeconds.ToString(),
             .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path]]))

@@ -60,4 +60,22 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         Assert.Contains("1 message(s) still queued", postfix.Errors.Text);
         Assert.Null(postfix.MasterProcessId);
     }
+
+    /// <summary>timeout(1), systemd and <c>kill -TERM -PGID</c> signal the whole group: the
+    /// entrypoint drains, and master, in a session of its own, is stopped by it rather than
+    /// signalled, so no Postfix process outlives the entrypoint.</summary>
+    [Theory]
+    [InlineData("TERM")]
+    [InlineData("INT")]
+    public async Task A_signal_to_the_whole_process_group_drains_and_leaves_no_Postfix_process(string signal)
+    {
+        await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions(graceSeconds: 5));
+        Assert.NotNull(postfix.MasterProcessId);
+
+        int exitCode = await postfix.SignalGroupAsync(signal, TimeSpan.FromSeconds(30));
+
+        Assert.True(exitCode == 0, postfix.Describe());
+        Assert.Contains("closed the SMTP listeners", postfix.Errors.Text);
+        Assert.Empty(postfix.PostfixProcesses());
+    }
 }

@@ -13,6 +13,16 @@ metrics=${MAILSUB_RUN_METRICS:-127.0.0.1:18080}
 probes=${MAILSUB_RUN_PROBES:-127.0.0.1:18081}
 log() { echo "[$(date -u +%T)] run: $*" >&2; }
 
+# One run per folder: a second run would start its etcd on the first one's data. The lock is
+# inherited by everything this starts, so it is held until the last of them has stopped.
+mkdir -p "$(dirname "$dir")"
+exec 8>"$dir.lock"
+if ! flock -n 8; then
+  echo "error: another 'make run' is using $dir. Stop it first (Ctrl-C in its terminal), or give this one" \
+    "a folder of its own: MAILSUB_RUN_DIR=/tmp/mailsub-run-2 make run" >&2
+  exit 1
+fi
+
 pids=()
 cleanup() {
   trap - EXIT INT TERM
@@ -20,6 +30,8 @@ cleanup() {
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   "$root/hack/controlplane/stop.sh" "$dir/cp" >/dev/null 2>&1 || true
+  # It holds a private key, generated passwords and etcd data: gone unless asked to keep it.
+  if [ "${MAILSUB_RUN_KEEP:-0}" = 1 ]; then log "kept $dir (MAILSUB_RUN_KEEP=1)"; else rm -rf "$dir"; fi
   log "stopped"
 }
 trap cleanup EXIT INT TERM

@@ -30,7 +30,7 @@ public sealed class ProbeTests(NodeFixture node, ITestOutputHelper output)
         await Exec(ns, pod, $"postconf -c {RuntimeConfig} -e smtpd_client_connection_count_limit=lots && postfix -c {RuntimeConfig} reload");
         var unready = await NodeFixture.Eventually(async () => await Condition(ns, "Available") == "False", TimeSpan.FromSeconds(60), "Available=False");
         output.WriteLine($"Available=False {unready.TotalSeconds:0.0} s after smtpd broke: {await node.Kubectl(null, "-n", ns, "get", "mailsubmission", "probed", "-o", "jsonpath={.status.conditions[?(@.type=='Available')].message}")}");
-        Assert.Equal("0", (await node.Kubectl(null, "-n", ns, "get", "pod", pod, "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).Trim());
+        Assert.Equal("0", (await node.Kubectl(null, "-n", ns, "get", pod, "-o", "jsonpath={.status.containerStatuses[0].restartCount}")).Trim());
 
         await Exec(ns, pod, $"postconf -c {RuntimeConfig} -X smtpd_client_connection_count_limit && postfix -c {RuntimeConfig} reload");
         var back = await NodeFixture.Eventually(async () => await Condition(ns, "Available") == "True", TimeSpan.FromSeconds(60), "Available=True again");

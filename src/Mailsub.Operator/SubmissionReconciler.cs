@@ -162,7 +162,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             changes += changed ? 1 : 0;
             if (child is V1ConfigMap || (child is V1Secret && child.Metadata.Name == ChildNames.Users(valid)))
             {
-                mounted.Append(body.ToJsonString());
+                // The apply body's own hash, stamped by the applier: no second serialization.
+                mounted.Append(SubmissionKinds.Str(body, "metadata", "annotations", ChildApplier.ApplyHashAnnotation)).Append(',');
                 mountedChanged |= changed;
             }
         }

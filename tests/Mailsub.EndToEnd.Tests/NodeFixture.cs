@@ -46,7 +46,7 @@ public sealed class NodeFixture : IAsyncLifetime
         catch
         {
             // xunit does not dispose a fixture whose start failed; nothing may stay behind.
-            await Tools.RunAsync(Tools.PathOf("hack", "node", "stop.sh"), [Path.Combine(_dir, "node")], timeout: TimeSpan.FromMinutes(3));
+            await StopNodeAsync();
             throw;
         }
     }
@@ -84,7 +84,7 @@ public sealed class NodeFixture : IAsyncLifetime
 
     public async Task DisposeAsync()
     {
-        var stop = await Tools.RunAsync(Tools.PathOf("hack", "node", "stop.sh"), [Path.Combine(_dir, "node")], timeout: TimeSpan.FromMinutes(3));
+        var stop = await StopNodeAsync();
         File.WriteAllText(Path.Combine(_dir, "stop.log"), stop.Output);
         if (stop.ExitCode != 0)
             throw new InvalidOperationException($"hack/node/stop.sh left something behind (exit {stop.ExitCode}); node logs in {_dir}:\n{stop.Output}");
@@ -95,6 +95,9 @@ public sealed class NodeFixture : IAsyncLifetime
         if (Environment.GetEnvironmentVariable("MAILSUB_E2E_KEEP") != "1")
             Directory.Delete(_dir, recursive: true);
     }
+
+    private Task<ToolResult> StopNodeAsync() =>
+        Tools.RunAsync(Tools.PathOf("hack", "node", "stop.sh"), [Path.Combine(_dir, "node")], timeout: TimeSpan.FromMinutes(3));
 
     public Task<string> Kubectl(string? stdin, params string[] args) => Tools.Kubectl(Kubeconfig, stdin, args);
 

@@ -51,26 +51,26 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(MailSubmission owner, JsonObject body, CancellationToken ct)
     {
-        var resource = SubmissionKinds.ResourceOf(SubmissionKinds.Str(body, "apiVersion")!, SubmissionKinds.Str(body, "kind")!);
+        var resource = SubmissionKinds.ResourceOf(JsonPath.GetString(body, "apiVersion")!, JsonPath.GetString(body, "kind")!);
         var hash = Stamp(owner, body);
-        var name = SubmissionKinds.Str(body, "metadata", "name")!;
+        var name = JsonPath.GetString(body, "metadata", "name")!;
         var key = (resource, new ObjectKey(owner.Metadata.NamespaceProperty, name));
         var cached = cacheOf(resource)?.Get(owner.Metadata.NamespaceProperty!, name);
-        if (cached is not null && SubmissionKinds.Str(cached, "metadata", "annotations", ApplyHashAnnotation) == hash)
+        if (cached is not null && JsonPath.GetString(cached, "metadata", "annotations", ApplyHashAnnotation) == hash)
         {
-            var rv = SubmissionKinds.Str(cached, "metadata", "resourceVersion") ?? "";
+            var rv = JsonPath.GetString(cached, "metadata", "resourceVersion") ?? "";
             var sameVersion = _applied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == rv;
             // The walk goes over a copy: walking the cached object would expand its lazily parsed
             // JSON into nodes that then stay in the cache (about 18 KB more per Deployment).
-            if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(JsonNode.Parse(cached.ToJsonString()), body)))
+            if (sameVersion || (resource != WellKnownResources.Secrets && JsonSubset.Contains(JsonNode.Parse(cached.ToJsonString()), body)))
             {
                 return default;
             }
         }
         var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, ct).ConfigureAwait(false);
         Interlocked.Increment(ref Writes);
-        var version = SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "";
-        var changed = cached is null || version != SubmissionKinds.Str(cached, "metadata", "resourceVersion");
+        var version = JsonPath.GetString(result, "metadata", "resourceVersion") ?? "";
+        var changed = cached is null || version != JsonPath.GetString(cached, "metadata", "resourceVersion");
         if (changed)
         {
             Interlocked.Increment(ref Changes);
@@ -115,7 +115,7 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
             }
             foreach (var child in cache.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
             {
-                var name = SubmissionKinds.Str(child, "metadata", "name")!;
+                var name = JsonPath.GetString(child, "metadata", "name")!;
                 if (keep.Contains((resource, name)) || !ControlledBy(child, owner))
                 {
                     continue;
@@ -151,7 +151,7 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
 
     public static bool ControlledBy(JsonObject child, MailSubmission owner) =>
         child["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r =>
-            SubmissionKinds.Str(r, "uid") == owner.Metadata.Uid && r?["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b);
+            JsonPath.GetString(r, "uid") == owner.Metadata.Uid && r?["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b);
 
     public static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

@@ -35,27 +35,27 @@ public sealed class OperatorState
     {
         get
         {
-            yield return Runtime.Kinds.Kinds.ConfigMapResource;
-            yield return Runtime.Kinds.Kinds.SecretResource;
-            yield return Runtime.Kinds.Kinds.DeploymentResource;
-            yield return Runtime.Kinds.Kinds.ServiceResource;
+            yield return WellKnownResources.ConfigMaps;
+            yield return WellKnownResources.Secrets;
+            yield return WellKnownResources.Deployments;
+            yield return WellKnownResources.Services;
             if (DisruptionBudgetResource is { } pdb)
             {
                 yield return pdb;
             }
             if (Certificates is not null)
             {
-                yield return Runtime.Kinds.Kinds.CertificateResource;
+                yield return WellKnownResources.Certificates;
             }
         }
     }
 
     public InformerSet<JsonObject>? CacheOf(ApiResource resource) =>
-        resource == Runtime.Kinds.Kinds.ConfigMapResource ? ConfigMaps
-        : resource == Runtime.Kinds.Kinds.SecretResource ? Secrets
-        : resource == Runtime.Kinds.Kinds.DeploymentResource ? Deployments
-        : resource == Runtime.Kinds.Kinds.ServiceResource ? Services
-        : resource == Runtime.Kinds.Kinds.CertificateResource ? Certificates
+        resource == WellKnownResources.ConfigMaps ? ConfigMaps
+        : resource == WellKnownResources.Secrets ? Secrets
+        : resource == WellKnownResources.Deployments ? Deployments
+        : resource == WellKnownResources.Services ? Services
+        : resource == WellKnownResources.Certificates ? Certificates
         : resource == DisruptionBudgetResource ? DisruptionBudgets
         : null;
 

@@ -25,41 +25,22 @@ public static class SubmissionKinds
     /// <summary>The submission as JSON, for status applies (a body of status and identity only).</summary>
     public static readonly JsonObjectKind SubmissionsJson = new(SubmissionResource);
 
-    public static readonly JsonObjectKind ConfigMaps = new(Kinds.ConfigMapResource);
-    public static readonly JsonObjectKind Secrets = new(Kinds.SecretResource);
-    public static readonly JsonObjectKind Deployments = new(Kinds.DeploymentResource);
-    public static readonly JsonObjectKind Services = new(Kinds.ServiceResource);
-    public static readonly JsonObjectKind Certificates = new(Kinds.CertificateResource);
-    public static readonly ApiResource EventResource = new("", "v1", "events", "Event");
+    public static readonly JsonObjectKind ConfigMaps = new(WellKnownResources.ConfigMaps);
+    public static readonly JsonObjectKind Secrets = new(WellKnownResources.Secrets);
+    public static readonly JsonObjectKind Deployments = new(WellKnownResources.Deployments);
+    public static readonly JsonObjectKind Services = new(WellKnownResources.Services);
+    public static readonly JsonObjectKind Certificates = new(WellKnownResources.Certificates);
 
     /// <summary>The resource of a child by its apiVersion and kind, as the builders set them.</summary>
     public static ApiResource ResourceOf(string apiVersion, string kind) => (apiVersion, kind) switch
     {
-        ("v1", "ConfigMap") => Kinds.ConfigMapResource,
-        ("v1", "Secret") => Kinds.SecretResource,
-        ("v1", "Service") => Kinds.ServiceResource,
-        ("apps/v1", "Deployment") => Kinds.DeploymentResource,
-        ("policy/v1", "PodDisruptionBudget") => Kinds.PodDisruptionBudgetV1Resource,
-        ("policy/v1beta1", "PodDisruptionBudget") => Kinds.PodDisruptionBudgetV1Beta1Resource,
-        ("cert-manager.io/v1", "Certificate") => Kinds.CertificateResource,
+        ("v1", "ConfigMap") => WellKnownResources.ConfigMaps,
+        ("v1", "Secret") => WellKnownResources.Secrets,
+        ("v1", "Service") => WellKnownResources.Services,
+        ("apps/v1", "Deployment") => WellKnownResources.Deployments,
+        ("policy/v1", "PodDisruptionBudget") => WellKnownResources.PodDisruptionBudgetsV1,
+        ("policy/v1beta1", "PodDisruptionBudget") => WellKnownResources.PodDisruptionBudgetsV1Beta1,
+        ("cert-manager.io/v1", "Certificate") => WellKnownResources.Certificates,
         _ => throw new ArgumentException($"No resource known for {apiVersion} {kind}."),
     };
-
-    public static string? Str(JsonNode? node, params string[] path)
-    {
-        foreach (var p in path)
-        {
-            node = node is JsonObject o ? o[p] : null;
-        }
-        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
-    }
-
-    public static long? Int(JsonNode? node, params string[] path)
-    {
-        foreach (var p in path)
-        {
-            node = node is JsonObject o ? o[p] : null;
-        }
-        return node is JsonValue v && v.TryGetValue<long>(out var n) ? n : null;
-    }
 }

@@ -38,8 +38,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     {
         using var api = ApiConnection.FromConfig(config, wrapTransport);
         var discovery = new ApiDiscovery(api);
-        var pdb = await discovery.FirstServedAsync([Kinds.PodDisruptionBudgetV1Resource, Kinds.PodDisruptionBudgetV1Beta1Resource], cancellationToken).ConfigureAwait(false);
-        var certificatesServed = await discovery.IsServedAsync(Kinds.CertificateResource, cancellationToken).ConfigureAwait(false);
+        var pdb = await discovery.FirstServedAsync([WellKnownResources.PodDisruptionBudgetsV1, WellKnownResources.PodDisruptionBudgetsV1Beta1], cancellationToken).ConfigureAwait(false);
+        var certificatesServed = await discovery.IsServedAsync(WellKnownResources.Certificates, cancellationToken).ConfigureAwait(false);
         _log.LogInformation("discovered pdb={Pdb} certificates={Certificates} namespaces={Namespaces} identity={Identity}",
             pdb?.ApiVersion ?? "none", certificatesServed ? "cert-manager.io/v1" : "none",
             options.Namespaces.Count == 0 ? "all" : string.Join(",", options.Namespaces), options.Identity);
@@ -80,7 +80,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             DisruptionBudgets = budgets,
             Certificates = certificates,
             DisruptionBudgetResource = pdb,
-            DisruptionBudgetVersion = pdb == Kinds.PodDisruptionBudgetV1Beta1Resource ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1,
+            DisruptionBudgetVersion = pdb == WellKnownResources.PodDisruptionBudgetsV1Beta1 ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1,
             Applier = applier,
             Passwords = new UserPasswords(secretReader, applier),
             SecretData = secretReader,
@@ -214,8 +214,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         // Secrets: our own (by owner), and the ones a submission reads (by name, through the index).
         state.Secrets.AddHandler(InformerHandler<JsonObject>.Enqueue(secret =>
         {
-            var ns = SubmissionKinds.Str(secret, "metadata", "namespace") ?? "";
-            var name = SubmissionKinds.Str(secret, "metadata", "name") ?? "";
+            var ns = JsonPath.GetString(secret, "metadata", "namespace") ?? "";
+            var name = JsonPath.GetString(secret, "metadata", "name") ?? "";
             var keys = new HashSet<string>(ByOwner(secret), StringComparer.Ordinal);
             foreach (var submission in state.Submissions.ByIndex(ns, CacheIndexes.BySecret, CacheIndexes.Key(ns, name)))
             {
@@ -225,7 +225,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         }, enqueue));
         state.Secrets.AddHandler(new InformerHandler<JsonObject>
         {
-            OnDelete = s => state.SecretData.Forget(SubmissionKinds.Str(s, "metadata", "namespace") ?? "", SubmissionKinds.Str(s, "metadata", "name") ?? ""),
+            OnDelete = s => state.SecretData.Forget(JsonPath.GetString(s, "metadata", "namespace") ?? "", JsonPath.GetString(s, "metadata", "name") ?? ""),
         });
     }
 
@@ -245,7 +245,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             await Task.Delay(options.DiscoveryInterval, ct).ConfigureAwait(false);
             try
             {
-                if (!await discovery.IsServedAsync(Kinds.CertificateResource, ct).ConfigureAwait(false))
+                if (!await discovery.IsServedAsync(WellKnownResources.Certificates, ct).ConfigureAwait(false))
                 {
                     continue;
                 }

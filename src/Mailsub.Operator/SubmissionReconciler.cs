@@ -100,7 +100,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         var options = new BuildOptions(state.Options.PostfixImage, state.DisruptionBudgetVersion);
         var keep = new HashSet<(ApiResource, string)>
         {
-            (Kinds.SecretResource, ChildNames.GeneratedPasswords(valid)),
+            (WellKnownResources.Secrets, ChildNames.GeneratedPasswords(valid)),
         };
         var changes = 0;
         foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))
@@ -133,15 +133,15 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             CertificateReady: ConditionOf(certificate, "Ready"),
             TlsSecretFound: ChildNames.TlsSecret(valid) is { } tls && state.Secrets.Get(valid.Namespace, tls) is not null,
             Deployment: deployment is null ? null : new DeploymentObservation(
-                SubmissionKinds.Int(deployment, "spec", "replicas") ?? 1,
-                SubmissionKinds.Int(deployment, "status", "availableReplicas") ?? 0,
+                JsonPath.GetInt64(deployment, "spec", "replicas") ?? 1,
+                JsonPath.GetInt64(deployment, "status", "availableReplicas") ?? 0,
                 ConditionOf(deployment, "Available")));
     }
 
     /// <summary>The condition of <paramref name="type"/> in another object's status.conditions.</summary>
     private static ObservedCondition? ConditionOf(JsonObject? obj, string type) =>
-        obj?["status"]?["conditions"] is JsonArray cs && cs.FirstOrDefault(x => SubmissionKinds.Str(x, "type") == type) is { } c
-            ? new ObservedCondition(SubmissionKinds.Str(c, "status"), SubmissionKinds.Str(c, "message"))
+        obj?["status"]?["conditions"] is JsonArray cs && cs.FirstOrDefault(x => JsonPath.GetString(x, "type") == type) is { } c
+            ? new ObservedCondition(JsonPath.GetString(c, "status"), JsonPath.GetString(c, "message"))
             : null;
 
     private async Task WriteStatusAsync(MailSubmission submission, MailSubmissionStatus? old, MailSubmissionStatus status, CancellationToken ct)

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -26,7 +27,7 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, Xunit.Abstract
         await Scenario.WaitAsync(cluster, ns, "modern",
             s => s["status"]?["observedGeneration"]?.GetValue<long>() == 2 && Cluster.Condition(s, "Ready") == "True", "generation 2 Ready after restart");
         await Eventually.TrueAsync(async () =>
-            Cluster.Str(await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix"), "data", "main.cf")!.Contains("message_size_limit = 5242880"),
+            JsonPath.GetString(await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix"), "data", "main.cf")!.Contains("message_size_limit = 5242880"),
             Scenario.Timeout, () => "ConfigMap follows after restart");
         // The restarted server's watch cache starts at the current revision: resuming from the
         // informers' older resourceVersions is a 410, and they relist (the runtime's tests pin

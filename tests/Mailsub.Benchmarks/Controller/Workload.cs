@@ -72,7 +72,7 @@ public static class Workload
         """)!;
 
     private static Task CreateSecretAsync(BenchApi api, string ns, string name, string type, Dictionary<string, string> data, CancellationToken ct) =>
-        api.SendAsync(HttpMethod.Post, Kinds.SecretResource.CollectionPath(ns), new JsonObject
+        api.SendAsync(HttpMethod.Post, WellKnownResources.Secrets.CollectionPath(ns), new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Secret",

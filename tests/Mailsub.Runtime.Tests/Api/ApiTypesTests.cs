@@ -8,13 +8,13 @@ public sealed class ApiTypesTests
     [Fact]
     public void ResourcePathsForCoreGroupsAndClusterScope()
     {
-        Assert.Equal("/api/v1/namespaces/n/configmaps", Kinds.Kinds.ConfigMapResource.CollectionPath("n"));
-        Assert.Equal("/api/v1/configmaps", Kinds.Kinds.ConfigMapResource.CollectionPath(null));
+        Assert.Equal("/api/v1/namespaces/n/configmaps", WellKnownResources.ConfigMaps.CollectionPath("n"));
+        Assert.Equal("/api/v1/configmaps", WellKnownResources.ConfigMaps.CollectionPath(null));
         Assert.Equal("/apis/mailsub.dev/v1alpha1/namespaces/n/mailsubmissions/m",
             new ApiResource("mailsub.dev", "v1alpha1", "mailsubmissions", "MailSubmission").ObjectPath("n", "m"));
-        Assert.Equal("/api/v1/namespaces/n", Kinds.Kinds.NamespaceResource.ObjectPath("ignored", "n"));
-        Assert.Equal("policy/v1beta1", Kinds.Kinds.PodDisruptionBudgetV1Beta1Resource.ApiVersion);
-        Assert.Throws<ArgumentException>(() => Kinds.Kinds.ConfigMapResource.ObjectPath(null, "x"));
+        Assert.Equal("/api/v1/namespaces/n", TestKinds.Namespaces.ObjectPath("ignored", "n"));
+        Assert.Equal("policy/v1beta1", WellKnownResources.PodDisruptionBudgetsV1Beta1.ApiVersion);
+        Assert.Throws<ArgumentException>(() => WellKnownResources.ConfigMaps.ObjectPath(null, "x"));
     }
 
     [Theory]

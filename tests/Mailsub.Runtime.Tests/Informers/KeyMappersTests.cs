@@ -19,7 +19,7 @@ public sealed class KeyMappersTests
     [Fact]
     public void MapsAChildToItsControllerOwnerOfTheRightKind()
     {
-        var mapper = KeyMappers.ControllerOwner(Kinds.Kinds.ConfigMaps, "mailsub.dev", "MailSubmission");
+        var mapper = KeyMappers.ControllerOwner(TestKinds.ConfigMaps, "mailsub.dev", "MailSubmission");
         var owned = Child(null,
             new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "d", Uid = "1", Controller = false },
             new V1OwnerReference { ApiVersion = "mailsub.dev/v1alpha1", Kind = "MailSubmission", Name = "m", Uid = "2", Controller = true });
@@ -32,16 +32,16 @@ public sealed class KeyMappersTests
     [Fact]
     public void MapsByLabelAndSelf()
     {
-        Assert.Equal(["ns/m"], KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name")(Child("m")));
-        Assert.Empty(KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name")(Child()));
-        Assert.Equal(["ns/child"], KeyMappers.Self(Kinds.Kinds.ConfigMaps)(Child()));
+        Assert.Equal(["ns/m"], KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name")(Child("m")));
+        Assert.Empty(KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name")(Child()));
+        Assert.Equal(["ns/child"], KeyMappers.Self(TestKinds.ConfigMaps)(Child()));
     }
 
     [Fact]
     public void AnUpdateEnqueuesTheOldAndTheNewOwner()
     {
         var keys = new List<string>();
-        var handler = InformerHandler<V1ConfigMap>.Enqueue(KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name"), keys.Add);
+        var handler = InformerHandler<V1ConfigMap>.Enqueue(KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name"), keys.Add);
         handler.OnUpdate!(Child("old"), Child("new"));
         Assert.Equal(["ns/old", "ns/new"], keys);
     }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Runtime.Tests.Informers;
 
@@ -17,7 +18,7 @@ public sealed class ObjectStoreTests
         },
     };
 
-    private static readonly Kinds.JsonObjectKind Kind = Kinds.Kinds.Json(new ApiResource("example.dev", "v1", "things", "Thing"));
+    private static readonly JsonObjectKind Kind = new JsonObjectKind(new ApiResource("example.dev", "v1", "things", "Thing"));
 
     [Fact]
     public void ReplaceReportsAddsUpdatesAndDeletesAgainstTheCache()

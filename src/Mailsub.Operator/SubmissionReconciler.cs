@@ -1,9 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using k8s.Models;
 using Mailsub.Core.Api;
 using Mailsub.Core.Builders;
-using Mailsub.Core.CertManager;
 using Mailsub.Core.Policy;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
@@ -26,15 +24,12 @@ namespace Mailsub.Operator;
 /// </summary>
 public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
 {
-    public async Task<ReconcileResult> ReconcileAsync(string key, CancellationToken ct)
+    public async Task<ReconcileResult> ReconcileAsync(ObjectKey key, CancellationToken ct)
     {
-        var objectKey = ObjectKey.Parse(key);
-        var submission = state.Submissions.Get(objectKey.Namespace!, objectKey.Name);
+        var submission = state.Submissions.Get(key.Namespace!, key.Name);
         if (submission is null || submission.Metadata.DeletionTimestamp is not null)
         {
-            // Deleted: the garbage collector deletes the children through their owner references.
-            state.Applier.Forget(objectKey.Namespace!, objectKey.Name);
-            return ReconcileResult.Done;
+            return ReconcileResult.Done; // deleted: the garbage collector deletes the children
         }
         var started = DateTime.UtcNow;
         var now = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
@@ -93,7 +88,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         return input with { Children = Observe(valid, writes) };
     }
 
-    /// <summary>Applies the children the server serves and prunes the rest; returns this reconcile's own writes.</summary>
+    /// <summary>Applies the children of the kinds the server serves and prunes the rest; returns this reconcile's own writes.</summary>
     private async Task<int> ApplyChildrenAsync(MailSubmission submission, ValidSubmission valid, RenderedConfig rendered,
         IReadOnlyDictionary<string, string> passwords, CancellationToken ct)
     {
@@ -105,19 +100,16 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         var changes = 0;
         foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))
         {
-            if (child is Certificate && state.Certificates is null)
+            var resource = ChildKind.ResourceOf(child.ApiVersion, child.Kind);
+            if (state.CacheOf(resource) is null)
             {
-                continue; // cert-manager is not installed: TLSReady says so
+                continue; // not served (no cert-manager: TLSReady says so; no PodDisruptionBudget version)
             }
-            if (child is V1PodDisruptionBudget && state.DisruptionBudgetResource is null)
-            {
-                continue;
-            }
+            keep.Add((resource, child.Metadata.Name));
             var body = (JsonObject)ObjectJson.ToNode(child);
-            keep.Add((SubmissionKinds.ResourceOf(child.ApiVersion, child.Kind), child.Metadata.Name));
             changes += (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed ? 1 : 0;
         }
-        return changes + await state.Applier.PruneAsync(submission, state.ChildResources, keep, ct).ConfigureAwait(false);
+        return changes + await state.Applier.PruneAsync(submission, state.Children, keep, ct).ConfigureAwait(false);
     }
 
     // No kubelet runs against the integration tests' control plane, so nothing makes pods ready

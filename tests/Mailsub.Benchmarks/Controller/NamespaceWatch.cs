@@ -37,15 +37,15 @@ public sealed class NamespaceWatch : IAsyncDisposable
         var submissions = new Informer<JsonObject>(api, SubmissionKinds.SubmissionsJson, options);
         submissions.AddHandler(new InformerHandler<JsonObject> { OnAdd = CheckReady, OnUpdate = (_, s) => CheckReady(s) });
         Add(submissions, "mailsubmissions");
-        var deployments = new Informer<JsonObject>(api, SubmissionKinds.Deployments, options);
+        var deployments = new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Deployments), options);
         if (kubelet is not null)
         {
             deployments.AddHandler(new InformerHandler<JsonObject> { OnAdd = kubelet.Saw, OnUpdate = (_, d) => kubelet.Saw(d) });
         }
         Add(deployments, "deployments");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.ConfigMaps, options), "configmaps");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.Secrets, options) { Transform = s => s.Remove("data") }, "secrets");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.Services, options), "services");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.ConfigMaps), options), "configmaps");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Secrets), options) { Transform = s => s.Remove("data") }, "secrets");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Services), options), "services");
         Add(new Informer<JsonObject>(api, new JsonObjectKind(disruptionBudgets), options), "poddisruptionbudgets");
         Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Events), options), "events");
     }

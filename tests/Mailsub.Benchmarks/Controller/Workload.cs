@@ -105,7 +105,7 @@ public static class Workload
             {
                 var body = (JsonObject)ObjectJson.ToNode(child);
                 ChildApplier.Stamp(submission, body);
-                bodies.Add((SubmissionKinds.ResourceOf(child.ApiVersion, child.Kind), body));
+                bodies.Add((ChildKind.ResourceOf(child.ApiVersion, child.Kind), body));
             }
             Add(GeneratedPasswordsSecret.Build(valid, generated));
             foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))

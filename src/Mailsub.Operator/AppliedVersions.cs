@@ -11,16 +11,25 @@ namespace Mailsub.Operator;
 /// </summary>
 public sealed class AppliedVersions
 {
-    private readonly ConcurrentDictionary<(string Owner, ApiResource Resource, string Name), (string Hash, string ResourceVersion)> _applied = new();
+    // Classes, not tuples: a dictionary of reference types shares NativeAOT's one compiled copy.
+    private readonly ConcurrentDictionary<Child, Applied> _applied = new();
+
+    private sealed record Child(string Owner, ApiResource Resource, string Name);
+
+    private sealed class Applied(string hash, string resourceVersion)
+    {
+        public string Hash { get; } = hash;
+        public string ResourceVersion { get; } = resourceVersion;
+    }
 
     public bool Holds(string ownerUid, ApiResource resource, string name, string hash, string resourceVersion) =>
-        _applied.TryGetValue((ownerUid, resource, name), out var last) && last.Hash == hash && last.ResourceVersion == resourceVersion;
+        _applied.TryGetValue(new Child(ownerUid, resource, name), out var last) && last.Hash == hash && last.ResourceVersion == resourceVersion;
 
     public void Remember(string ownerUid, ApiResource resource, string name, string hash, string resourceVersion) =>
-        _applied[(ownerUid, resource, name)] = (hash, resourceVersion);
+        _applied[new Child(ownerUid, resource, name)] = new Applied(hash, resourceVersion);
 
     /// <summary>Forgets one child (deleted by prune).</summary>
-    public void Forget(string ownerUid, ApiResource resource, string name) => _applied.TryRemove((ownerUid, resource, name), out _);
+    public void Forget(string ownerUid, ApiResource resource, string name) => _applied.TryRemove(new Child(ownerUid, resource, name), out _);
 
     /// <summary>Forgets every child of a deleted owner.</summary>
     public void Forget(string ownerUid)

@@ -105,9 +105,10 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
     {
         var ns = owner.Metadata.NamespaceProperty!;
         var deleted = 0;
-        foreach (var (resource, cache) in children.Select(c => (c.Resource, c.Objects)))
+        foreach (var cache in children)
         {
-            foreach (var child in cache.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
+            var resource = cache.Resource;
+            foreach (var child in cache.Objects.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
             {
                 var name = JsonPath.GetString(child, "metadata", "name")!;
                 if (keep.Contains((resource, name)) || !ControlledBy(child, owner))

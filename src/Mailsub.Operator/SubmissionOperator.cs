@@ -223,10 +223,13 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         {
             var ns = JsonPath.GetString(obj, "metadata", "namespace") ?? "";
             var name = JsonPath.GetString(obj, "metadata", "name") ?? "";
-            var keys = new HashSet<ObjectKey>(owner(obj));
+            var keys = owner(obj).ToList();
             foreach (var submission in state.Submissions.ByIndex(ns, CacheIndexes.BySecret, CacheIndexes.Key(ns, name)))
             {
-                keys.Add(KeyOf(submission));
+                if (!keys.Contains(KeyOf(submission)))
+                {
+                    keys.Add(KeyOf(submission)); // a submission's own generated-passwords Secret is both
+                }
             }
             return keys;
         }, enqueue));

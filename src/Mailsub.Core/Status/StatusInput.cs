@@ -48,12 +48,19 @@ public sealed record ChildrenObservation(int Writes, bool CertManagerInstalled, 
     DeploymentObservation? Deployment);
 
 /// <summary>A condition of another object (a Certificate's Ready, a Deployment's Available), as read.</summary>
-public sealed record ObservedCondition(string? Status, string? Message)
+public sealed class ObservedCondition(string? status, string? message)
 {
+    public string? Status { get; } = status;
+    public string? Message { get; } = message;
     public bool IsTrue => Status == ConditionStatus.True;
 }
 
-/// <param name="Replicas">spec.replicas (1 when unset).</param>
-/// <param name="AvailableReplicas">status.availableReplicas (0 when unset).</param>
-/// <param name="Available">The Deployment's Available condition; null when it has none.</param>
-public sealed record DeploymentObservation(long Replicas, long AvailableReplicas, ObservedCondition? Available);
+/// <param name="replicas">spec.replicas (1 when unset).</param>
+/// <param name="availableReplicas">status.availableReplicas (0 when unset).</param>
+/// <param name="available">The Deployment's Available condition; null when it has none.</param>
+public sealed class DeploymentObservation(long replicas, long availableReplicas, ObservedCondition? available)
+{
+    public long Replicas { get; } = replicas;
+    public long AvailableReplicas { get; } = availableReplicas;
+    public ObservedCondition? Available { get; } = available;
+}

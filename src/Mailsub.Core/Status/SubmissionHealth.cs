@@ -39,8 +39,12 @@ public static class SubmissionHealth
     }
 
     /// <summary>Stalled or Reconciling, with the reason and message it gives itself and Ready.</summary>
-    private sealed record Abnormal(string Type, string Reason, string Message)
+    private sealed class Abnormal(string type, string reason, string message)
     {
+        public string Type { get; } = type;
+        public string Reason { get; } = reason;
+        public string Message { get; } = message;
+
         public static Abnormal Stalled(string reason, string message) => new(ConditionTypes.Stalled, reason, message);
 
         public static Abnormal Reconciling(string reason, string message) => new(ConditionTypes.Reconciling, reason, message);

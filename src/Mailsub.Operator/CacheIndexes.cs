@@ -19,8 +19,11 @@ public static class CacheIndexes
     /// <summary>Submissions by each Secret they read: "namespace/secret".</summary>
     public const string BySecret = "secret";
 
-    public static readonly Func<JsonObject, IEnumerable<string>> SubmissionOf =
-        KeyMappers.Label(SubmissionKinds.ConfigMaps, ChildMetadata.SubmissionLabel);
+    // Any JSON kind reads a child's namespace and labels: the resource it names does not matter.
+    private static readonly Func<JsonObject, IEnumerable<ObjectKey>> LabelledSubmission =
+        KeyMappers.Label(SubmissionKinds.SubmissionsJson, ChildMetadata.SubmissionLabel);
+
+    public static IEnumerable<string> SubmissionOf(JsonObject child) => LabelledSubmission(child).Select(key => key.ToString());
 
     public static IEnumerable<string> SecretsOf(MailSubmission submission) =>
         SecretReferences.Of(submission).Select(secret => Key(submission.Metadata.NamespaceProperty, secret));

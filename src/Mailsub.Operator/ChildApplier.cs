@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
@@ -23,7 +22,7 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
 {
     public const string ApplyHashAnnotation = "mailsub.dev/apply-hash";
 
-    private readonly ConcurrentDictionary<(ApiResource, ObjectKey), (string Hash, string ResourceVersion)> _applied = new();
+    private readonly AppliedVersions _applied = new();
 
     /// <summary>Write requests (applies and deletes) sent, for tests and metrics.</summary>
     public long Writes;
@@ -51,31 +50,30 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
     /// </summary>
     public async Task<ApplyResult> ApplyAsync(MailSubmission owner, JsonObject body, CancellationToken ct)
     {
-        var resource = SubmissionKinds.ResourceOf(SubmissionKinds.Str(body, "apiVersion")!, SubmissionKinds.Str(body, "kind")!);
+        var resource = ChildKind.ResourceOf(JsonPath.GetString(body, "apiVersion")!, JsonPath.GetString(body, "kind")!);
         var hash = Stamp(owner, body);
-        var name = SubmissionKinds.Str(body, "metadata", "name")!;
-        var key = (resource, new ObjectKey(owner.Metadata.NamespaceProperty, name));
+        var name = JsonPath.GetString(body, "metadata", "name")!;
         var cached = cacheOf(resource)?.Get(owner.Metadata.NamespaceProperty!, name);
-        if (cached is not null && SubmissionKinds.Str(cached, "metadata", "annotations", ApplyHashAnnotation) == hash)
+        if (cached is not null && JsonPath.GetString(cached, "metadata", "annotations", ApplyHashAnnotation) == hash)
         {
-            var rv = SubmissionKinds.Str(cached, "metadata", "resourceVersion") ?? "";
-            var sameVersion = _applied.TryGetValue(key, out var last) && last.Hash == hash && last.ResourceVersion == rv;
+            var rv = JsonPath.GetString(cached, "metadata", "resourceVersion") ?? "";
+            var sameVersion = _applied.Holds(owner.Metadata.Uid, resource, name, hash, rv);
             // The walk goes over a copy: walking the cached object would expand its lazily parsed
             // JSON into nodes that then stay in the cache (about 18 KB more per Deployment).
-            if (sameVersion || (resource != Kinds.SecretResource && JsonSubset.Contains(JsonNode.Parse(cached.ToJsonString()), body)))
+            if (sameVersion || (resource != WellKnownResources.Secrets && JsonSubset.Contains(JsonNode.Parse(cached.ToJsonString()), body)))
             {
                 return default;
             }
         }
         var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, ct).ConfigureAwait(false);
         Interlocked.Increment(ref Writes);
-        var version = SubmissionKinds.Str(result, "metadata", "resourceVersion") ?? "";
-        var changed = cached is null || version != SubmissionKinds.Str(cached, "metadata", "resourceVersion");
+        var version = JsonPath.GetString(result, "metadata", "resourceVersion") ?? "";
+        var changed = cached is null || version != JsonPath.GetString(cached, "metadata", "resourceVersion");
         if (changed)
         {
             Interlocked.Increment(ref Changes);
         }
-        _applied[key] = (hash, version);
+        _applied.Remember(owner.Metadata.Uid, resource, name, hash, version);
         return new ApplyResult(result, changed);
     }
 
@@ -100,22 +98,19 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
 
     /// <summary>
     /// Deletes the children of <paramref name="owner"/> (labelled with it and controlled by it)
-    /// that are not in <paramref name="keep"/>; returns how many.
+    /// in <paramref name="children"/> that are not in <paramref name="keep"/>; returns how many.
     /// </summary>
-    public async Task<int> PruneAsync(MailSubmission owner, IEnumerable<ApiResource> resources,
+    public async Task<int> PruneAsync(MailSubmission owner, IEnumerable<ChildCache> children,
         ISet<(ApiResource, string)> keep, CancellationToken ct)
     {
         var ns = owner.Metadata.NamespaceProperty!;
         var deleted = 0;
-        foreach (var resource in resources)
+        foreach (var cache in children)
         {
-            if (cacheOf(resource) is not { } cache)
+            var resource = cache.Resource;
+            foreach (var child in cache.Objects.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
             {
-                continue;
-            }
-            foreach (var child in cache.ByIndex(ns, CacheIndexes.BySubmission, CacheIndexes.Key(ns, owner.Metadata.Name)))
-            {
-                var name = SubmissionKinds.Str(child, "metadata", "name")!;
+                var name = JsonPath.GetString(child, "metadata", "name")!;
                 if (keep.Contains((resource, name)) || !ControlledBy(child, owner))
                 {
                     continue;
@@ -130,28 +125,19 @@ public sealed class ChildApplier(ApiConnection api, ServerSideApply apply, Func<
                 }
                 Interlocked.Increment(ref Writes);
                 Interlocked.Increment(ref Changes);
-                _applied.TryRemove((resource, new ObjectKey(ns, name)), out _);
+                _applied.Forget(owner.Metadata.Uid, resource, name);
                 deleted++;
             }
         }
         return deleted;
     }
 
-    /// <summary>Forgets what was applied for a deleted submission's children.</summary>
-    public void Forget(string ns, string submissionName)
-    {
-        foreach (var key in _applied.Keys)
-        {
-            if (key.Item2.Namespace == ns && key.Item2.Name.StartsWith(submissionName, StringComparison.Ordinal))
-            {
-                _applied.TryRemove(key, out _);
-            }
-        }
-    }
+    /// <summary>Forgets what was applied for the children of a deleted submission, by its UID.</summary>
+    public void Forget(string ownerUid) => _applied.Forget(ownerUid);
 
     public static bool ControlledBy(JsonObject child, MailSubmission owner) =>
         child["metadata"]?["ownerReferences"] is JsonArray refs && refs.Any(r =>
-            SubmissionKinds.Str(r, "uid") == owner.Metadata.Uid && r?["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b);
+            JsonPath.GetString(r, "uid") == owner.Metadata.Uid && r?["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b);
 
     public static string Hash(string text) =>
         Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..32];

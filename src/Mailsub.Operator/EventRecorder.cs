@@ -44,7 +44,7 @@ public sealed class EventRecorder(ApiConnection api, string component, ILogger l
         };
         try
         {
-            using var request = new HttpRequestMessage(HttpMethod.Post, api.Resolve(SubmissionKinds.EventResource.CollectionPath(ns)))
+            using var request = new HttpRequestMessage(HttpMethod.Post, api.Resolve(WellKnownResources.Events.CollectionPath(ns)))
             {
                 Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json"),
             };

@@ -39,11 +39,6 @@ public sealed class InformerSet<T> where T : class
 
     public bool HasSynced => Informers.All(i => i.HasSynced);
 
-    public long ListCount => Informers.Sum(i => i.ListCount);
-
-    /// <summary>Watches that ended in 410 (resourceVersion too old) and led to a relist.</summary>
-    public long ExpiredCount => Informers.Sum(i => i.ExpiredCount);
-
     public void AddHandler(InformerHandler<T> handler)
     {
         foreach (var informer in Informers)
@@ -71,6 +66,4 @@ public sealed class InformerSet<T> where T : class
     }
 
     public IReadOnlyList<T> ByIndex(string ns, string name, string value) => For(ns)?.Store.ByIndex(name, value) ?? [];
-
-    public IReadOnlyList<T> List(string ns) => For(ns)?.Store.List(ns) ?? [];
 }

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
 using Mailsub.Core.Builders;
@@ -5,24 +6,24 @@ using Mailsub.Runtime.Api;
 
 namespace Mailsub.Operator;
 
+/// <summary>The cache of one child kind, at the version the server serves.</summary>
+public sealed class ChildCache(ChildKind kind, ApiResource resource, InformerSet<JsonObject> objects)
+{
+    public ChildKind Kind { get; } = kind;
+    public ApiResource Resource { get; } = resource;
+    public InformerSet<JsonObject> Objects { get; } = objects;
+}
+
 /// <summary>What a reconcile reads and writes through: the caches, the writers, what discovery found.</summary>
 public sealed class OperatorState
 {
+    // Written by discovery (a kind served later), read by every reconcile.
+    private readonly ConcurrentDictionary<ChildKind, ChildCache> _children = new();
+
     public required OperatorOptions Options { get; init; }
     public required ApiConnection Api { get; init; }
     public required ServerSideApply Apply { get; init; }
     public required InformerSet<MailSubmission> Submissions { get; init; }
-    public required InformerSet<JsonObject> ConfigMaps { get; init; }
-    public required InformerSet<JsonObject> Secrets { get; init; }
-    public required InformerSet<JsonObject> Deployments { get; init; }
-    public required InformerSet<JsonObject> Services { get; init; }
-    public InformerSet<JsonObject>? DisruptionBudgets { get; init; }
-    private volatile InformerSet<JsonObject>? _certificates;
-
-    /// <summary>Null while cert-manager's Certificates are not served; set once they are and their cache synced.</summary>
-    public InformerSet<JsonObject>? Certificates { get => _certificates; set => _certificates = value; }
-    public ApiResource? DisruptionBudgetResource { get; init; }
-    public DisruptionBudgetApiVersion DisruptionBudgetVersion { get; init; }
     public required ChildApplier Applier { get; init; }
     public required PodVolumeRefresh VolumeRefresh { get; init; }
     public required UserPasswords Passwords { get; init; }
@@ -32,45 +33,48 @@ public sealed class OperatorState
     /// <summary>Status writes refused with 409 (the submission changed since it was read) and retried.</summary>
     public long StatusConflicts;
 
-    public IEnumerable<ApiResource> ChildResources
+    /// <summary>The cache of <paramref name="kind"/>; null while the server serves none of its versions.</summary>
+    public ChildCache? Child(ChildKind kind) => _children.TryGetValue(kind, out var cache) ? cache : null;
+
+    /// <summary>Makes a child kind's cache visible to reconciles (once synced, for a kind served later).</summary>
+    public void Publish(ChildCache cache) => _children[cache.Kind] = cache;
+
+    /// <summary>The caches of the kinds served, in <see cref="ChildKind.All"/> order.</summary>
+    public IEnumerable<ChildCache> Children
     {
         get
         {
-            yield return Runtime.Kinds.Kinds.ConfigMapResource;
-            yield return Runtime.Kinds.Kinds.SecretResource;
-            yield return Runtime.Kinds.Kinds.DeploymentResource;
-            yield return Runtime.Kinds.Kinds.ServiceResource;
-            if (DisruptionBudgetResource is { } pdb)
+            foreach (var kind in ChildKind.All)
             {
-                yield return pdb;
-            }
-            if (Certificates is not null)
-            {
-                yield return Runtime.Kinds.Kinds.CertificateResource;
+                if (Child(kind) is { } cache)
+                {
+                    yield return cache;
+                }
             }
         }
     }
 
-    public InformerSet<JsonObject>? CacheOf(ApiResource resource) =>
-        resource == Runtime.Kinds.Kinds.ConfigMapResource ? ConfigMaps
-        : resource == Runtime.Kinds.Kinds.SecretResource ? Secrets
-        : resource == Runtime.Kinds.Kinds.DeploymentResource ? Deployments
-        : resource == Runtime.Kinds.Kinds.ServiceResource ? Services
-        : resource == Runtime.Kinds.Kinds.CertificateResource ? Certificates
-        : resource == DisruptionBudgetResource ? DisruptionBudgets
-        : null;
-
-    public IEnumerable<Func<bool>> Synced
+    public InformerSet<JsonObject>? CacheOf(ApiResource resource)
     {
-        get
+        foreach (var kind in ChildKind.All)
         {
-            yield return () => Submissions.HasSynced;
-            yield return () => ConfigMaps.HasSynced;
-            yield return () => Secrets.HasSynced;
-            yield return () => Deployments.HasSynced;
-            yield return () => Services.HasSynced;
-            if (DisruptionBudgets is { } p) yield return () => p.HasSynced;
-            if (Certificates is { } c) yield return () => c.HasSynced;
+            if (Child(kind) is { } cache && cache.Resource == resource)
+            {
+                return cache.Objects;
+            }
         }
+        return null;
     }
+
+    public InformerSet<JsonObject> Secrets => Child(ChildKind.Secret)!.Objects;
+
+    public InformerSet<JsonObject> Deployments => Child(ChildKind.Deployment)!.Objects;
+
+    /// <summary>Null while cert-manager's Certificates are not served; set once they are and their cache synced.</summary>
+    public InformerSet<JsonObject>? Certificates => Child(ChildKind.Certificate)?.Objects;
+
+    public DisruptionBudgetApiVersion DisruptionBudgetVersion =>
+        Child(ChildKind.DisruptionBudget)?.Resource == WellKnownResources.PodDisruptionBudgetsV1Beta1 ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1;
+
+    public bool HasSynced => Submissions.HasSynced && Children.All(c => c.Objects.HasSynced);
 }

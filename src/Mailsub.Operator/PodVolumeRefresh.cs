@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator;
 
@@ -53,11 +54,11 @@ public sealed class PodVolumeRefresh(ApiConnection api)
             var pods = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false))?["items"] as JsonArray ?? [];
             foreach (var pod in pods)
             {
-                if (pod?["metadata"]?["deletionTimestamp"] is not null || SubmissionKinds.Str(pod, "metadata", "annotations", MountedAnnotation) == version)
+                if (pod?["metadata"]?["deletionTimestamp"] is not null || JsonPath.GetString(pod, "metadata", "annotations", MountedAnnotation) == version)
                 {
                     continue;
                 }
-                await PatchAsync(ns, SubmissionKinds.Str(pod, "metadata", "name")!, version, ct).ConfigureAwait(false);
+                await PatchAsync(ns, JsonPath.GetString(pod, "metadata", "name")!, version, ct).ConfigureAwait(false);
             }
         }
         _told[submission] = (version, secretVersions);

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json.Nodes;
 using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator;
 
@@ -29,7 +30,7 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
             _data.TryRemove(key, out _);
             return null;
         }
-        var rv = SubmissionKinds.Str(meta, "metadata", "resourceVersion") ?? "";
+        var rv = JsonPath.GetString(meta, "metadata", "resourceVersion") ?? "";
         if (_data.TryGetValue(key, out var known) && known.ResourceVersion == rv)
         {
             return known.Data;
@@ -42,7 +43,7 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
     {
         var key = new ObjectKey(ns, name);
         Interlocked.Increment(ref Gets);
-        using var request = new HttpRequestMessage(HttpMethod.Get, api.Resolve(Runtime.Kinds.Kinds.SecretResource.ObjectPath(ns, name)));
+        using var request = new HttpRequestMessage(HttpMethod.Get, api.Resolve(WellKnownResources.Secrets.ObjectPath(ns, name)));
         try
         {
             using var response = await api.SendCheckedAsync(request, streaming: false, ct).ConfigureAwait(false);
@@ -60,8 +61,8 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
     /// <summary>Keeps the data of a Secret the operator just read or wrote.</summary>
     public void Remember(JsonNode? secret)
     {
-        var ns = SubmissionKinds.Str(secret, "metadata", "namespace");
-        var name = SubmissionKinds.Str(secret, "metadata", "name");
+        var ns = JsonPath.GetString(secret, "metadata", "namespace");
+        var name = JsonPath.GetString(secret, "metadata", "name");
         if (ns is null || name is null)
         {
             return;
@@ -77,7 +78,7 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
                 }
             }
         }
-        _data[new ObjectKey(ns, name)] = (SubmissionKinds.Str(secret, "metadata", "resourceVersion") ?? "", data);
+        _data[new ObjectKey(ns, name)] = (JsonPath.GetString(secret, "metadata", "resourceVersion") ?? "", data);
     }
 
     /// <summary>Drops what is kept of a deleted or no longer referenced Secret.</summary>

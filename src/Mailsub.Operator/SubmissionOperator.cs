@@ -16,9 +16,9 @@ namespace Mailsub.Operator;
 /// replica, as controller-runtime's manager does, so a standby takes over with warm caches and
 /// /readyz means "synced"), and runs the reconcile workers only while it leads (or always without
 /// leader election). On cancellation in-flight reconciles finish and the lease is released.
-/// cert-manager may be installed after the operator starts: until its Certificates are served,
-/// discovery is asked again every <see cref="OperatorOptions.DiscoveryInterval"/>, and once they
-/// are, their informer starts and every submission is reconciled again (no restart needed).
+/// A child kind served only later (cert-manager installed after the operator starts, see
+/// <see cref="ChildServed.Later"/>) is asked for again every <see cref="OperatorOptions.DiscoveryInterval"/>;
+/// once it is served, its informer starts and every submission is reconciled again (no restart needed).
 /// </summary>
 /// <param name="wrapTransport">Wraps the HTTP transport to the API server (tests inject faults with it).</param>
 public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers,
@@ -38,55 +38,47 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     {
         using var api = ApiConnection.FromConfig(config, wrapTransport);
         var discovery = new ApiDiscovery(api);
-        var pdb = await discovery.FirstServedAsync([Kinds.PodDisruptionBudgetV1Resource, Kinds.PodDisruptionBudgetV1Beta1Resource], cancellationToken).ConfigureAwait(false);
-        var certificatesServed = await discovery.IsServedAsync(Kinds.CertificateResource, cancellationToken).ConfigureAwait(false);
+        var served = new Dictionary<ChildKind, ApiResource?>();
+        foreach (var kind in ChildKind.All)
+        {
+            served[kind] = kind.Served == ChildServed.Always ? kind.Versions[0]
+                : await discovery.FirstServedAsync(kind.Versions, cancellationToken).ConfigureAwait(false);
+        }
         _log.LogInformation("discovered pdb={Pdb} certificates={Certificates} namespaces={Namespaces} identity={Identity}",
-            pdb?.ApiVersion ?? "none", certificatesServed ? "cert-manager.io/v1" : "none",
+            served[ChildKind.DisruptionBudget]?.ApiVersion ?? "none", served[ChildKind.Certificate]?.ApiVersion ?? "none",
             options.Namespaces.Count == 0 ? "all" : string.Join(",", options.Namespaces), options.Identity);
 
         var informerLog = loggers.CreateLogger("informer");
-        const string owned = ChildMetadata.SubmissionLabel;
-        InformerSet<JsonObject> Children(JsonObjectKind kind)
+        ChildCache Watch(ChildKind kind, ApiResource resource)
         {
-            var set = new InformerSet<JsonObject>(api, kind, options.Namespaces, owned, null, informerLog);
-            set.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
-            return set;
+            var objects = new InformerSet<JsonObject>(api, new JsonObjectKind(resource), options.Namespaces,
+                kind.ReadByName ? null : ChildMetadata.SubmissionLabel, kind.Transform, informerLog);
+            objects.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
+            return new ChildCache(kind, resource, objects);
         }
-        var secrets = new InformerSet<JsonObject>(api, SubmissionKinds.Secrets, options.Namespaces, null, s =>
-        {
-            // Metadata only: values are read through SecretReader, for referenced Secrets only.
-            s.Remove("data");
-            s.Remove("stringData");
-        }, informerLog);
-        secrets.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
         var submissions = new InformerSet<MailSubmission>(api, SubmissionKinds.Submissions, options.Namespaces, null, null, informerLog);
         submissions.AddIndex(CacheIndexes.BySecret, CacheIndexes.SecretsOf);
         var apply = new ServerSideApply(api);
-        InformerSet<JsonObject>? certificates = certificatesServed ? Children(SubmissionKinds.Certificates) : null;
-        InformerSet<JsonObject>? budgets = pdb is null ? null : Children(new JsonObjectKind(pdb));
         OperatorState? state = null;
         var applier = new ChildApplier(api, apply, r => state!.CacheOf(r));
-        var secretReader = new SecretReader(api, secrets);
+        var children = ChildKind.All.Where(k => served[k] is not null).Select(k => Watch(k, served[k]!)).ToList();
+        var secretReader = new SecretReader(api, children.Single(c => c.Kind == ChildKind.Secret).Objects);
         state = new OperatorState
         {
             Options = options,
             Api = api,
             Apply = apply,
             Submissions = submissions,
-            ConfigMaps = Children(SubmissionKinds.ConfigMaps),
-            Secrets = secrets,
-            Deployments = Children(SubmissionKinds.Deployments),
-            Services = Children(SubmissionKinds.Services),
-            DisruptionBudgets = budgets,
-            Certificates = certificates,
-            DisruptionBudgetResource = pdb,
-            DisruptionBudgetVersion = pdb == Kinds.PodDisruptionBudgetV1Beta1Resource ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1,
             Applier = applier,
             VolumeRefresh = new PodVolumeRefresh(api),
             Passwords = new UserPasswords(secretReader, applier),
             SecretData = secretReader,
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
         };
+        foreach (var child in children)
+        {
+            state.Publish(child);
+        }
         State = state;
 
         var reconciler = new SubmissionReconciler(state, loggers.CreateLogger("reconciler"));
@@ -101,7 +93,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         {
             metricServer = BindAddress.IsOff(options.MetricsBindAddress) ? null : metrics.Serve(options.MetricsBindAddress!);
             probes = BindAddress.IsOff(options.HealthProbeBindAddress) ? null
-                : new ProbeServer(options.HealthProbeBindAddress!, () => state.Synced.All(s => s()));
+                : new ProbeServer(options.HealthProbeBindAddress!, () => state.HasSynced);
         }
         catch (Exception ex) when (ex is System.Net.HttpListenerException or FormatException)
         {
@@ -113,16 +105,11 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         using var disposeProbes = probes;
 
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var sets = new List<Func<CancellationToken, Task>>
+        var informers = new List<Task> { state.Submissions.RunAsync(stopInformers.Token) };
+        informers.AddRange(children.Select(c => c.Objects.RunAsync(stopInformers.Token)));
+        foreach (var kind in ChildKind.All.Where(k => k.Served == ChildServed.Later && served[k] is null))
         {
-            state.Submissions.RunAsync, state.ConfigMaps.RunAsync, state.Secrets.RunAsync, state.Deployments.RunAsync, state.Services.RunAsync,
-        };
-        if (budgets is not null) sets.Add(budgets.RunAsync);
-        if (certificates is not null) sets.Add(certificates.RunAsync);
-        var informers = sets.Select(run => run(stopInformers.Token)).ToList();
-        if (certificates is null)
-        {
-            informers.Add(WatchForCertManagerAsync(discovery, state, () => Children(SubmissionKinds.Certificates), controller.Queue.Add, stopInformers.Token));
+            informers.Add(WatchForLaterAsync(discovery, state, kind, Watch, controller.Queue.Add, stopInformers.Token));
         }
         var exitCode = 0;
         try
@@ -185,86 +172,107 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
 
     private static async Task WaitForSyncAsync(OperatorState state, CancellationToken ct)
     {
-        while (!state.Synced.All(s => s()))
+        while (!state.HasSynced)
         {
             await Task.Delay(50, ct).ConfigureAwait(false);
         }
     }
 
     /// <summary>Every change that can alter a submission's outcome enqueues it.</summary>
-    private static void Wire(OperatorState state, Action<string> enqueue)
+    private static void Wire(OperatorState state, Action<ObjectKey> enqueue)
     {
         state.Submissions.AddHandler(new InformerHandler<MailSubmission>
         {
-            OnAdd = s => enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name)),
+            OnAdd = s => enqueue(KeyOf(s)),
             // Status writes of our own change only resourceVersion and status: skip them.
             OnUpdate = (old, s) =>
             {
                 if (old.Metadata.Generation != s.Metadata.Generation || !SameMeta(old, s) || old.Status?.ObservedGeneration != s.Status?.ObservedGeneration
                     || (s.Status is null))
                 {
-                    enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name));
+                    enqueue(KeyOf(s));
                 }
             },
-            OnDelete = s => enqueue(Key(s.Metadata.NamespaceProperty, s.Metadata.Name)),
-        });
-        foreach (var set in new[] { state.ConfigMaps, state.Deployments, state.Services, state.DisruptionBudgets, state.Certificates })
-        {
-            set?.AddHandler(InformerHandler<JsonObject>.Enqueue(ByOwner, enqueue));
-        }
-        // Secrets: our own (by owner), and the ones a submission reads (by name, through the index).
-        state.Secrets.AddHandler(InformerHandler<JsonObject>.Enqueue(secret =>
-        {
-            var ns = SubmissionKinds.Str(secret, "metadata", "namespace") ?? "";
-            var name = SubmissionKinds.Str(secret, "metadata", "name") ?? "";
-            var keys = new HashSet<string>(ByOwner(secret), StringComparer.Ordinal);
-            foreach (var submission in state.Submissions.ByIndex(ns, CacheIndexes.BySecret, CacheIndexes.Key(ns, name)))
+            OnDelete = s =>
             {
-                keys.Add(Key(ns, submission.Metadata.Name));
-            }
-            return keys;
-        }, enqueue));
+                // The garbage collector deletes the children through their owner references.
+                state.Applier.Forget(s.Metadata.Uid);
+                state.VolumeRefresh.Forget(KeyOf(s));
+                enqueue(KeyOf(s));
+            },
+        });
+        foreach (var child in state.Children)
+        {
+            WireChild(state, child, enqueue);
+        }
+        // Secrets: forget the values kept of a deleted one.
         state.Secrets.AddHandler(new InformerHandler<JsonObject>
         {
-            OnDelete = s => state.SecretData.Forget(SubmissionKinds.Str(s, "metadata", "namespace") ?? "", SubmissionKinds.Str(s, "metadata", "name") ?? ""),
+            OnDelete = s => state.SecretData.Forget(JsonPath.GetString(s, "metadata", "namespace") ?? "", JsonPath.GetString(s, "metadata", "name") ?? ""),
         });
     }
 
-    private static readonly Func<JsonObject, IEnumerable<string>> ByOwner =
-        KeyMappers.ControllerOwner(SubmissionKinds.ConfigMaps, MailSubmission.Group, MailSubmission.KindValue);
+    /// <summary>A child's events reach its controller owner, and for a kind read by name every submission that reads it.</summary>
+    private static void WireChild(OperatorState state, ChildCache child, Action<ObjectKey> enqueue)
+    {
+        var owner = KeyMappers.ControllerOwner(child.Objects.Kind, MailSubmission.Group, MailSubmission.KindValue);
+        if (!child.Kind.ReadByName)
+        {
+            child.Objects.AddHandler(InformerHandler<JsonObject>.Enqueue(owner, enqueue));
+            return;
+        }
+        child.Objects.AddHandler(InformerHandler<JsonObject>.Enqueue(obj =>
+        {
+            var ns = JsonPath.GetString(obj, "metadata", "namespace") ?? "";
+            var name = JsonPath.GetString(obj, "metadata", "name") ?? "";
+            var keys = owner(obj).ToList();
+            foreach (var submission in state.Submissions.ByIndex(ns, CacheIndexes.BySecret, CacheIndexes.Key(ns, name)))
+            {
+                if (!keys.Contains(KeyOf(submission)))
+                {
+                    keys.Add(KeyOf(submission)); // a submission's own generated-passwords Secret is both
+                }
+            }
+            return keys;
+        }, enqueue));
+    }
 
     /// <summary>
-    /// Polls discovery until cert-manager's Certificates are served, then starts their informer,
-    /// publishes it once synced, and enqueues every submission (those waiting on CertManagerMissing
+    /// Polls discovery until <paramref name="kind"/> is served, then starts its informer, publishes
+    /// it once synced, and enqueues every submission (those waiting on it, e.g. CertManagerMissing,
     /// heal). Runs until cancelled, as the informers do.
     /// </summary>
-    private async Task WatchForCertManagerAsync(ApiDiscovery discovery, OperatorState state, Func<InformerSet<JsonObject>> create,
-        Action<string> enqueue, CancellationToken ct)
+    private async Task WatchForLaterAsync(ApiDiscovery discovery, OperatorState state, ChildKind kind,
+        Func<ChildKind, ApiResource, ChildCache> watch, Action<ObjectKey> enqueue, CancellationToken ct)
     {
         while (true)
         {
             await Task.Delay(options.DiscoveryInterval, ct).ConfigureAwait(false);
+            ApiResource? resource;
             try
             {
-                if (!await discovery.IsServedAsync(Kinds.CertificateResource, ct).ConfigureAwait(false))
-                {
-                    continue;
-                }
+                resource = await discovery.FirstServedAsync(kind.Versions, ct).ConfigureAwait(false);
             }
             catch (Exception ex) when (ex is KubeApiException or HttpRequestException or TimeoutException)
             {
-                _log.LogWarning("discovery of cert-manager.io/v1 failed, retrying in {Interval}: {Error}", options.DiscoveryInterval, ex.Message);
+                // The resource is in the text, not a placeholder: KeyValueLogger's msg ends at the first placeholder.
+                _log.LogWarning($"discovery of {kind.Versions[0].ApiVersion} failed, retrying in {{Interval}}: {{Error}}", options.DiscoveryInterval, ex.Message);
                 continue;
             }
-            var certificates = create();
-            certificates.AddHandler(InformerHandler<JsonObject>.Enqueue(ByOwner, enqueue));
-            var run = certificates.RunAsync(ct);
-            await certificates.WaitForSyncAsync(ct).ConfigureAwait(false);
-            state.Certificates = certificates;
-            _log.LogInformation("cert-manager.io/v1 Certificates are served now: watching them and reconciling every submission again");
+            if (resource is null)
+            {
+                continue;
+            }
+            var child = watch(kind, resource);
+            WireChild(state, child, enqueue);
+            var run = child.Objects.RunAsync(ct);
+            await child.Objects.WaitForSyncAsync(ct).ConfigureAwait(false);
+            state.Publish(child);
+            // As above: KeyValueLogger's msg ends at the first placeholder.
+            _log.LogInformation($"{resource.ApiVersion} {resource.Kind}s are served now: watching them and reconciling every submission again");
             foreach (var submission in state.Submissions.Informers.SelectMany(i => i.Store.List()))
             {
-                enqueue(Key(submission.Metadata.NamespaceProperty, submission.Metadata.Name));
+                enqueue(KeyOf(submission));
             }
             await run.ConfigureAwait(false);
             return;
@@ -274,5 +282,5 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     private static bool SameMeta(MailSubmission a, MailSubmission b) =>
         a.Metadata.Uid == b.Metadata.Uid && a.Metadata.DeletionTimestamp == b.Metadata.DeletionTimestamp;
 
-    private static string Key(string? ns, string name) => new ObjectKey(ns, name).ToString();
+    private static ObjectKey KeyOf(MailSubmission s) => new(s.Metadata.NamespaceProperty, s.Metadata.Name);
 }

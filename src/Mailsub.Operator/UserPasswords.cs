@@ -1,17 +1,13 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Mailsub.Core.Api;
 using Mailsub.Core.Builders;
 using Mailsub.Core.Serialization;
+using Mailsub.Core.Status;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Operator;
-
-/// <summary>The users' passwords, or which referenced Secret or key is missing (names only, never values).</summary>
-public sealed record UsersResolution(IReadOnlyDictionary<string, string>? Passwords, string Reason, string Message)
-{
-    public bool Ready => Passwords is not null;
-}
 
 /// <summary>
 /// Resolves every SASL user's password: from its referenced Secret key (only read, never
@@ -50,14 +46,14 @@ public sealed class UserPasswords(SecretReader secrets, ChildApplier applier)
         }
         if (missing.Count > 0)
         {
-            return new UsersResolution(null, "PasswordSecretMissing",
+            return new UsersResolution(null, ConditionReasons.PasswordSecretMissing,
                 string.Join("; ", missing) + ". Create it in namespace " + valid.Namespace + ", or remove passwordSecretRef to have a password generated.");
         }
         foreach (var (login, password) in await GeneratedAsync(valid, ct).ConfigureAwait(false))
         {
             passwords[login] = password;
         }
-        return new UsersResolution(passwords, "UsersResolved", $"{passwords.Count} SASL user(s) have passwords.");
+        return new UsersResolution(passwords, ConditionReasons.UsersResolved, $"{passwords.Count} SASL user(s) have passwords.");
     }
 
     /// <summary>The generated passwords of the users without a reference, generating only the new ones.</summary>

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -17,7 +18,9 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, Xunit.Abstract
         await Scenario.CreateReadyAsync(cluster, ns, "modern");
 
         var state = op.Operator.State!;
-        var listsBefore = state.Submissions.ListCount + state.ConfigMaps.ListCount;
+        var configMaps = state.Child(ChildKind.ConfigMap)!.Objects;
+        long Lists() => state.Submissions.Informers.Sum(i => i.ListCount) + configMaps.Informers.Sum(i => i.ListCount);
+        var listsBefore = Lists();
         await cp.RestartAsync();
 
         // A change made after the restart reaches the children: the watches came back.
@@ -26,13 +29,13 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, Xunit.Abstract
         await Scenario.WaitAsync(cluster, ns, "modern",
             s => s["status"]?["observedGeneration"]?.GetValue<long>() == 2 && Cluster.Condition(s, "Ready") == "True", "generation 2 Ready after restart");
         await Eventually.TrueAsync(async () =>
-            Cluster.Str(await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix"), "data", "main.cf")!.Contains("message_size_limit = 5242880"),
+            JsonPath.GetString(await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix"), "data", "main.cf")!.Contains("message_size_limit = 5242880"),
             Scenario.Timeout, () => "ConfigMap follows after restart");
         // The restarted server's watch cache starts at the current revision: resuming from the
         // informers' older resourceVersions is a 410, and they relist (the runtime's tests pin
         // down the mechanics; here the point is convergence through it).
-        var relists = state.Submissions.ListCount + state.ConfigMaps.ListCount - listsBefore;
-        var expired = state.Submissions.ExpiredCount + state.ConfigMaps.ExpiredCount;
+        var relists = Lists() - listsBefore;
+        var expired = state.Submissions.Informers.Sum(i => i.ExpiredCount) + configMaps.Informers.Sum(i => i.ExpiredCount);
         output.WriteLine($"after the restart: {relists} relists, {expired} watches expired (410)");
         Assert.True(relists > 0, $"no relist after the restart ({expired} expired)");
     }

@@ -5,6 +5,7 @@ using k8s;
 using Mailsub.Core.Serialization;
 using Mailsub.Runtime.Api;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -66,7 +67,7 @@ internal sealed class Cluster : IDisposable
     /// <summary>Whether discovery lists cert-manager.io/v1 certificates (what the operator asks).</summary>
     public async Task<bool> CertificatesServedAsync() =>
         (await TryGetAsync("/apis/cert-manager.io/v1"))?["resources"] is JsonArray resources
-        && resources.Any(r => Str(r, "name") == "certificates");
+        && resources.Any(r => JsonPath.GetString(r, "name") == "certificates");
 
     /// <summary>Uninstalls cert-manager's Certificate CRD (and with it every Certificate) until discovery stops serving it.</summary>
     public async Task RemoveCertificatesCrdAsync()
@@ -79,7 +80,7 @@ internal sealed class Cluster : IDisposable
     /// <summary>Installs cert-manager's Certificate CRD again (from third_party/) and waits until it serves.</summary>
     public async Task RestoreCertificatesCrdAsync()
     {
-        var crd = Crds(CertManagerCrds).Single(c => Str(c, "metadata", "name") == "certificates.cert-manager.io");
+        var crd = Crds(CertManagerCrds).Single(c => JsonPath.GetString(c, "metadata", "name") == "certificates.cert-manager.io");
         await SendAsync(HttpMethod.Post, CustomResourceDefinitions, crd, allowConflict: true);
         await Eventually.TrueAsync(async () => await CertificatesServedAsync() && await TryGetAsync("/apis/cert-manager.io/v1/certificates") is not null,
             TimeSpan.FromSeconds(60), () => "certificates.cert-manager.io served");
@@ -149,12 +150,12 @@ internal sealed class Cluster : IDisposable
         var pods = await TryGetAsync(Core(ns, "pods"));
         foreach (var pod in (pods?["items"] as JsonArray ?? []).OfType<JsonObject>())
         {
-            if (Str(pod, "status", "phase") == "Running")
+            if (JsonPath.GetString(pod, "status", "phase") == "Running")
             {
                 continue;
             }
             var now = DateTime.UtcNow.AddSeconds(-5).ToString("yyyy-MM-dd'T'HH:mm:ss'Z'");
-            await MergePatchAsync($"{Core(ns, "pods")}/{Str(pod, "metadata", "name")}/status", new JsonObject
+            await MergePatchAsync($"{Core(ns, "pods")}/{JsonPath.GetString(pod, "metadata", "name")}/status", new JsonObject
             {
                 ["status"] = new JsonObject
                 {
@@ -197,19 +198,10 @@ internal sealed class Cluster : IDisposable
             var list = await TryGetAsync(path);
             foreach (var item in (list?["items"] as JsonArray ?? []).OfType<JsonObject>())
             {
-                versions[path.Split('/').Last() + "/" + Str(item, "metadata", "name")] = Str(item, "metadata", "resourceVersion")!;
+                versions[path.Split('/').Last() + "/" + JsonPath.GetString(item, "metadata", "name")] = JsonPath.GetString(item, "metadata", "resourceVersion")!;
             }
         }
         return versions;
-    }
-
-    public static string? Str(JsonNode? node, params string[] path)
-    {
-        foreach (var p in path)
-        {
-            node = node is JsonObject o ? o[p] : null;
-        }
-        return node is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
     }
 
     public void Dispose() => Api.Dispose();

@@ -23,7 +23,7 @@ internal sealed class InProcessOperator : IAsyncDisposable
         Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
     {
         var op = new InProcessOperator(config, options ?? Defaults(ns), wrapTransport);
-        await Eventually.TrueAsync(() => Task.FromResult(op.Operator.State?.Synced.All(s => s()) == true || op._run.IsCompleted),
+        await Eventually.TrueAsync(() => Task.FromResult(op.Operator.State?.HasSynced == true || op._run.IsCompleted),
             TimeSpan.FromSeconds(60), () => "operator caches synced");
         if (op._run.IsCompleted)
         {

@@ -1,4 +1,5 @@
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -31,6 +32,6 @@ public sealed class InvalidSpecTests(ControlPlaneFixture cp)
         Assert.Equal(0, op.ChildWrites);
 
         var events = await cluster.TryGetAsync(Cluster.Core(ns, "events"));
-        Assert.Contains(events!["items"]!.AsArray(), e => Cluster.Str(e, "reason") == "InvalidSpec");
+        Assert.Contains(events!["items"]!.AsArray(), e => JsonPath.GetString(e, "reason") == "InvalidSpec");
     }
 }

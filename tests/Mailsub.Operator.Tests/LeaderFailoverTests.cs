@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -23,7 +24,7 @@ public sealed class LeaderFailoverTests(ControlPlaneFixture cp, ITestOutputHelpe
         using var b = new OperatorProcess(cp.KubeconfigPath, args);
         var lease = $"/apis/coordination.k8s.io/v1/namespaces/{ns}/leases/mailsub-test";
         string? holder = null;
-        await Eventually.TrueAsync(async () => (holder = Cluster.Str(await cluster.TryGetAsync(lease), "spec", "holderIdentity")) is { Length: > 0 },
+        await Eventually.TrueAsync(async () => (holder = JsonPath.GetString(await cluster.TryGetAsync(lease), "spec", "holderIdentity")) is { Length: > 0 },
             Scenario.Timeout, () => $"a leader; a: {a.Output} b: {b.Output}");
         await Eventually.TrueAsync(() => Task.FromResult(a.Output.Contains($"msg=leading") || b.Output.Contains("msg=leading")),
             Scenario.Timeout, () => "leader logged");
@@ -38,7 +39,7 @@ public sealed class LeaderFailoverTests(ControlPlaneFixture cp, ITestOutputHelpe
         var watch = Stopwatch.StartNew();
         leader.Kill();
         string? next = null;
-        await Eventually.TrueAsync(async () => (next = Cluster.Str(await cluster.TryGetAsync(lease), "spec", "holderIdentity")) is { Length: > 0 } n && n != holder,
+        await Eventually.TrueAsync(async () => (next = JsonPath.GetString(await cluster.TryGetAsync(lease), "spec", "holderIdentity")) is { Length: > 0 } n && n != holder,
             TimeSpan.FromSeconds(45), () => $"a new leader; standby: {standby.Output}");
         var takeover = watch.Elapsed;
         output.WriteLine($"failover: leader killed, standby holds the lease after {takeover.TotalSeconds:0.0} s (lease 15 s, retry 2 s)");
@@ -51,7 +52,7 @@ public sealed class LeaderFailoverTests(ControlPlaneFixture cp, ITestOutputHelpe
         var exit = await standby.TerminateAsync(TimeSpan.FromSeconds(30));
         Assert.Equal(0, exit);
         var after = await cluster.TryGetAsync(lease);
-        Assert.True(string.IsNullOrEmpty(Cluster.Str(after, "spec", "holderIdentity")), after!.ToJsonString());
+        Assert.True(string.IsNullOrEmpty(JsonPath.GetString(after, "spec", "holderIdentity")), after!.ToJsonString());
         Assert.Contains("msg=stopped", standby.Output);
     }
 }

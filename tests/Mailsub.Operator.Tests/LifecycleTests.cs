@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -19,16 +20,16 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
         var ready = await Scenario.CreateReadyAsync(cluster, ns, "modern");
         output.WriteLine(ready["status"]!.ToJsonString(new System.Text.Json.JsonSerializerOptions { WriteIndented = true }));
         Assert.Equal("1", ready["status"]!["observedGeneration"]!.ToJsonString());
-        Assert.Equal("Healthy", Cluster.Str(ready, "status", "policy"));
-        Assert.Equal("modern-users", Cluster.Str(ready, "status", "usersSecretName"));
-        Assert.Equal("modern-tls", Cluster.Str(ready, "status", "tlsSecretName"));
+        Assert.Equal("Healthy", JsonPath.GetString(ready, "status", "policy"));
+        Assert.Equal("modern-users", JsonPath.GetString(ready, "status", "usersSecretName"));
+        Assert.Equal("modern-tls", JsonPath.GetString(ready, "status", "tlsSecretName"));
         foreach (var type in new[] { "ConfigValid", "RelayProtected", "AuthProtected", "TLSReady", "UsersReady", "Available" })
         {
             Assert.Equal("True", Cluster.Condition(ready, type));
         }
         Assert.Null(Cluster.Condition(ready, "Stalled"));
         Assert.Null(Cluster.Condition(ready, "Reconciling"));
-        var uid = Cluster.Str(ready, "metadata", "uid");
+        var uid = JsonPath.GetString(ready, "metadata", "uid");
         foreach (var path in new[]
         {
             $"{Cluster.Core(ns, "configmaps")}/modern-postfix", $"{Cluster.Core(ns, "secrets")}/modern-users",
@@ -40,7 +41,7 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
             var child = await cluster.TryGetAsync(path);
             Assert.True(child is not null, path);
             var owner = (JsonObject)child!["metadata"]!["ownerReferences"]![0]!;
-            Assert.Equal(uid, Cluster.Str(owner, "uid"));
+            Assert.Equal(uid, JsonPath.GetString(owner, "uid"));
             Assert.True(owner["controller"]!.GetValue<bool>(), path);
         }
 
@@ -49,9 +50,9 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
             new JsonObject { ["spec"] = new JsonObject { ["limits"] = new JsonObject { ["messageSizeBytes"] = 10485760 } } });
         var updated = await Scenario.WaitAsync(cluster, ns, "modern",
             s => s["status"]?["observedGeneration"]?.GetValue<long>() == 2 && Cluster.Condition(s, "Ready") == "True", "generation 2 Ready");
-        Assert.NotEqual(Cluster.Str(ready, "status", "configHash"), Cluster.Str(updated, "status", "configHash"));
+        Assert.NotEqual(JsonPath.GetString(ready, "status", "configHash"), JsonPath.GetString(updated, "status", "configHash"));
         var configMap = await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix");
-        Assert.Contains("message_size_limit = 10485760", Cluster.Str(configMap, "data", "main.cf"));
+        Assert.Contains("message_size_limit = 10485760", JsonPath.GetString(configMap, "data", "main.cf"));
 
         // Delete: the controller-manager's garbage collector removes the children.
         await cluster.DeleteAsync($"{Cluster.MailSubmissions(ns)}/modern");
@@ -84,9 +85,9 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
 
         // Drift: a hand edit of main.cf is reverted.
         var path = $"{Cluster.Core(ns, "configmaps")}/modern-postfix";
-        var original = Cluster.Str(await cluster.TryGetAsync(path), "data", "main.cf");
+        var original = JsonPath.GetString(await cluster.TryGetAsync(path), "data", "main.cf");
         await cluster.MergePatchAsync(path, new JsonObject { ["data"] = new JsonObject { ["main.cf"] = "mynetworks = 0.0.0.0/0\n" } });
-        await Eventually.TrueAsync(async () => Cluster.Str(await cluster.TryGetAsync(path), "data", "main.cf") == original,
+        await Eventually.TrueAsync(async () => JsonPath.GetString(await cluster.TryGetAsync(path), "data", "main.cf") == original,
             Scenario.Timeout, () => "ConfigMap reverted");
     }
 }

@@ -1,5 +1,6 @@
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -34,7 +35,7 @@ public sealed class StatusConflictTests(ControlPlaneFixture cp)
         Assert.Equal(0, op.Operator.Controller!.ErrorsTotal); // a conflict is a retry, not a failed reconcile
         Assert.Contains(op.Log.ToString().Split('\n'), line => line.Contains("msg=\"status conflict:", StringComparison.Ordinal) && line.Contains(ns + "/racy", StringComparison.Ordinal));
         Assert.Equal(ready["metadata"]?["generation"]?.ToJsonString(), ready["status"]?["observedGeneration"]?.ToJsonString());
-        Assert.Equal("yes", Cluster.Str(ready, "metadata", "labels", "gitops.example.com/synced"));
+        Assert.Equal("yes", JsonPath.GetString(ready, "metadata", "labels", "gitops.example.com/synced"));
     }
 
     /// <summary>Runs <c>write</c> just before the first PATCH to <c>path</c> goes out, and notes the server's answer to it.</summary>

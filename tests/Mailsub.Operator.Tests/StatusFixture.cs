@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Serialization;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -109,7 +110,7 @@ internal static class StatusFixture
                 version = null;
                 return false;
             }
-            var now = Cluster.Str(last, "metadata", "resourceVersion");
+            var now = JsonPath.GetString(last, "metadata", "resourceVersion");
             if (now != version)
             {
                 (version, unchanged) = (now, Stopwatch.StartNew());

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -35,7 +36,7 @@ public sealed class TlsAndProbesTests(ControlPlaneFixture cp)
         await cluster.CreateSecretAsync(ns, "own-cert", new() { ["tls.crt"] = "c", ["tls.key"] = "k" });
         var healed = await Scenario.WaitAsync(cluster, ns, "own", s => Cluster.Condition(s, "TLSReady") == "True", "TLSReady True");
         Assert.Null(Cluster.Condition(healed, "Stalled"));
-        Assert.Equal("own-cert", Cluster.Str(healed, "status", "tlsSecretName"));
+        Assert.Equal("own-cert", JsonPath.GetString(healed, "status", "tlsSecretName"));
 
         using var http = new HttpClient();
         Assert.Equal("ok\n", await http.GetStringAsync($"http://127.0.0.1:{probePort}/healthz"));

@@ -1,6 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 
@@ -28,7 +29,7 @@ public sealed class UsersTests(ControlPlaneFixture cp)
             var users = await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/modern-users");
             Assert.Equal("alice-secret-1", Decode(users, "alice"));
             Assert.Equal(generated, Decode(users, "bob"));
-            usersVersion = Cluster.Str(users, "metadata", "resourceVersion")!;
+            usersVersion = JsonPath.GetString(users, "metadata", "resourceVersion")!;
             Assert.DoesNotContain("alice-secret-1", op.Log.ToString());
             Assert.DoesNotContain(generated, op.Log.ToString());
         }
@@ -41,7 +42,7 @@ public sealed class UsersTests(ControlPlaneFixture cp)
             Assert.Equal(generated, Decode(gen, "bob"));
             var users = await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/modern-users");
             Assert.Equal(generated, Decode(users, "bob"));
-            Assert.Equal(usersVersion, Cluster.Str(users, "metadata", "resourceVersion"));
+            Assert.Equal(usersVersion, JsonPath.GetString(users, "metadata", "resourceVersion"));
             // A restart changes nothing, so Ready never flickers.
             var submission = await cluster.SubmissionAsync(ns, "modern");
             Assert.Equal("True", Cluster.Condition(submission, "Ready"));
@@ -49,7 +50,7 @@ public sealed class UsersTests(ControlPlaneFixture cp)
             Assert.Equal(0, Interlocked.Read(ref op.Operator.State!.Applier.Changes));
         }
         var referencedAfter = (await cluster.TryGetAsync($"{Cluster.Core(ns, "secrets")}/alice-password"))!;
-        Assert.Equal(Cluster.Str(referencedBefore, "metadata", "resourceVersion"), Cluster.Str(referencedAfter, "metadata", "resourceVersion"));
+        Assert.Equal(JsonPath.GetString(referencedBefore, "metadata", "resourceVersion"), JsonPath.GetString(referencedAfter, "metadata", "resourceVersion"));
         Assert.Equal(referencedBefore["data"]!.ToJsonString(), referencedAfter["data"]!.ToJsonString());
         Assert.Null(referencedAfter["metadata"]!["ownerReferences"]);
     }
@@ -78,5 +79,5 @@ public sealed class UsersTests(ControlPlaneFixture cp)
     }
 
     private static string Decode(JsonObject? secret, string key) =>
-        Encoding.UTF8.GetString(Convert.FromBase64String(Cluster.Str(secret, "data", key) ?? throw new InvalidOperationException($"no key {key}")));
+        Encoding.UTF8.GetString(Convert.FromBase64String(JsonPath.GetString(secret, "data", key) ?? throw new InvalidOperationException($"no key {key}")));
 }

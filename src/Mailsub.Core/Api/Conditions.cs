@@ -15,6 +15,77 @@ public static class ConditionTypes
     public const string TlsReady = "TLSReady";
     public const string UsersReady = "UsersReady";
     public const string Available = "Available";
+
+    /// <summary>The four the policy report decides from the rendered configuration, in its order.</summary>
+    public static readonly IReadOnlyList<string> Policy = [RelayProtected, AuthProtected, TlsReady, ConfigValid];
+
+    /// <summary>Every type, in the order status.conditions lists them: kstatus first, then the health conditions Ready sums up.</summary>
+    public static readonly IReadOnlyList<string> All =
+        [Ready, Reconciling, Stalled, ConfigValid, RelayProtected, AuthProtected, TlsReady, UsersReady, Available];
+}
+
+/// <summary>Values of a condition's status, as metav1.ConditionStatus spells them.</summary>
+public static class ConditionStatus
+{
+    public const string True = "True";
+    public const string False = "False";
+    public const string Unknown = "Unknown";
+}
+
+/// <summary>
+/// Reasons of a MailSubmission's conditions other than a policy finding's (a failing or warning
+/// policy condition's reason is one of <see cref="Policy.FindingCodes"/>). Stalled and Reconciling
+/// take the reason of the condition that put them there, and Ready the reason of either.
+/// </summary>
+public static class ConditionReasons
+{
+    // Ready
+    public const string Ready = "Ready";
+
+    // ConfigValid (and Stalled)
+    public const string ConfigValid = "ConfigValid";
+    public const string InvalidSpec = "InvalidSpec";
+
+    // RelayProtected, AuthProtected, TLSReady when no finding fails them
+    public const string RelayRestricted = "RelayRestricted";
+    public const string NoCleartextPasswords = "NoCleartextPasswords";
+    public const string TlsConfigured = "TlsConfigured";
+
+    // Stalled: a policy error, so nothing was applied
+    public const string PolicyUnhealthy = "PolicyUnhealthy";
+
+    // UsersReady
+    public const string UsersResolved = "UsersResolved";
+    public const string PasswordSecretMissing = "PasswordSecretMissing";
+
+    // Reconciling: this reconcile wrote children
+    public const string ChildrenApplied = "ChildrenApplied";
+
+    // TLSReady
+    public const string CertManagerMissing = "CertManagerMissing";
+    public const string CertificateNotReady = "CertificateNotReady";
+    public const string TlsSecretMissing = "TlsSecretMissing";
+
+    // Available
+    public const string MinimumReplicasAvailable = "MinimumReplicasAvailable";
+    public const string DeploymentNotFound = "DeploymentNotFound";
+    public const string DeploymentUnavailable = "DeploymentUnavailable";
+}
+
+/// <summary>Types of core/v1 Events.</summary>
+public static class EventTypes
+{
+    public const string Normal = "Normal";
+    public const string Warning = "Warning";
+}
+
+/// <summary>Reasons of the core/v1 Events recorded on a MailSubmission.</summary>
+public static class EventReasons
+{
+    public const string Ready = "Ready";
+    public const string InvalidSpec = "InvalidSpec";
+    public const string UsersMissing = "UsersMissing";
+    public const string PolicyUnhealthy = "PolicyUnhealthy";
 }
 
 /// <summary>Values of status.policy.</summary>

@@ -28,10 +28,10 @@ public sealed class PolicyReport
 
     private static readonly (string Type, string Reason, string Message)[] Passing =
     [
-        (ConditionTypes.RelayProtected, "RelayRestricted", "Every listener relays only for authenticated clients and trusted networks."),
-        (ConditionTypes.AuthProtected, "NoCleartextPasswords", "No listener takes passwords over an unencrypted connection, and AUTH offers only current mechanisms."),
-        (ConditionTypes.TlsReady, "TlsConfigured", "Every listener that offers TLS has a certificate and TLSv1.2 or later; submission listeners require TLS."),
-        (ConditionTypes.ConfigValid, "ConfigValid", "main.cf and master.cf parse, and every parameter is current and known to Postfix 3.7."),
+        (ConditionTypes.RelayProtected, ConditionReasons.RelayRestricted, "Every listener relays only for authenticated clients and trusted networks."),
+        (ConditionTypes.AuthProtected, ConditionReasons.NoCleartextPasswords, "No listener takes passwords over an unencrypted connection, and AUTH offers only current mechanisms."),
+        (ConditionTypes.TlsReady, ConditionReasons.TlsConfigured, "Every listener that offers TLS has a certificate and TLSv1.2 or later; submission listeners require TLS."),
+        (ConditionTypes.ConfigValid, ConditionReasons.ConfigValid, "main.cf and master.cf parse, and every parameter is current and known to Postfix 3.7."),
     ];
 
     internal static PolicyReport From(IReadOnlyList<Finding> findings)
@@ -42,9 +42,9 @@ public sealed class PolicyReport
             var ofType = findings.Where(f => f.ConditionType == passing.Type && f.Severity != Severity.Info).ToList();
             var first = ofType.FirstOrDefault(f => f.Severity == Severity.Error) ?? ofType.FirstOrDefault();
             if (first is null)
-                return new PolicyCondition(passing.Type, "True", passing.Reason, passing.Message);
+                return new PolicyCondition(passing.Type, ConditionStatus.True, passing.Reason, passing.Message);
             var more = ofType.Count > 1 ? $" (and {ofType.Count - 1} more {passing.Type} finding{(ofType.Count > 2 ? "s" : "")})" : "";
-            return new PolicyCondition(passing.Type, first.Severity == Severity.Error ? "False" : "True", first.Code, first.Message + more);
+            return new PolicyCondition(passing.Type, first.Severity == Severity.Error ? ConditionStatus.False : ConditionStatus.True, first.Code, first.Message + more);
         }).ToList();
         var summary = findings.Any(f => f.Severity == Severity.Error) ? PolicySummary.Unhealthy
             : findings.Any(f => f.Severity == Severity.Warning) ? PolicySummary.Warning

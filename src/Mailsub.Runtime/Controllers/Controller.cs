@@ -1,3 +1,4 @@
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Queues;
 using Mailsub.Runtime.Rate;
 using Microsoft.Extensions.Logging;
@@ -5,8 +6,8 @@ using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Mailsub.Runtime.Controllers;
 
-/// <summary>Reconciles one key (<c>namespace/name</c>). Must be idempotent: it may run again at any time.</summary>
-public delegate Task<ReconcileResult> Reconciler(string key, CancellationToken cancellationToken);
+/// <summary>Reconciles one object by its key. Must be idempotent: it may run again at any time.</summary>
+public delegate Task<ReconcileResult> Reconciler(ObjectKey key, CancellationToken cancellationToken);
 
 public sealed record ControllerOptions
 {
@@ -43,26 +44,26 @@ public sealed class Controller : IDisposable
     private long _reconciles, _errors;
     private int _active;
 
-    public Controller(Reconciler reconcile, ControllerOptions? options = null, RateLimitingQueue<string>? queue = null,
+    public Controller(Reconciler reconcile, ControllerOptions? options = null, RateLimitingQueue<ObjectKey>? queue = null,
         ILogger? logger = null, TimeProvider? timeProvider = null)
     {
         _reconcile = reconcile;
         _options = options ?? new ControllerOptions();
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(_options.Workers);
         _time = timeProvider ?? TimeProvider.System;
-        Queue = queue ?? new RateLimitingQueue<string>(RateLimiters.DefaultController<string>(_time), _time);
+        Queue = queue ?? new RateLimitingQueue<ObjectKey>(RateLimiters.DefaultController<ObjectKey>(_time), _time);
         _logger = logger ?? NullLogger.Instance;
     }
 
     /// <summary>The queue: informer handlers add keys to it.</summary>
-    public RateLimitingQueue<string> Queue { get; }
+    public RateLimitingQueue<ObjectKey> Queue { get; }
 
     public long ReconcilesTotal => Interlocked.Read(ref _reconciles);
     public long ErrorsTotal => Interlocked.Read(ref _errors);
     public int ActiveWorkers => Volatile.Read(ref _active);
 
     /// <summary>Called after each reconcile with its key, outcome and duration (for metrics).</summary>
-    public event Action<string, ReconcileOutcome, TimeSpan>? Reconciled;
+    public event Action<ObjectKey, ReconcileOutcome, TimeSpan>? Reconciled;
 
     /// <summary>Runs the workers until <paramref name="stoppingToken"/> is cancelled, then drains (see class).</summary>
     public async Task RunAsync(CancellationToken stoppingToken)

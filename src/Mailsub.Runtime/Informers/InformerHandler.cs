@@ -1,3 +1,4 @@
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Runtime.Informers;
@@ -15,7 +16,7 @@ public sealed class InformerHandler<T> where T : class
     public Action<T>? OnDelete { get; init; }
 
     /// <summary>For every add, update (old and new) and delete, enqueue the keys <paramref name="keys"/> maps it to.</summary>
-    public static InformerHandler<T> Enqueue(Func<T, IEnumerable<string>> keys, Action<string> enqueue) => new()
+    public static InformerHandler<T> Enqueue(Func<T, IEnumerable<ObjectKey>> keys, Action<ObjectKey> enqueue) => new()
     {
         OnAdd = obj => EnqueueAll(keys(obj), enqueue),
         OnUpdate = (old, obj) =>
@@ -26,7 +27,7 @@ public sealed class InformerHandler<T> where T : class
         OnDelete = obj => EnqueueAll(keys(obj), enqueue),
     };
 
-    private static void EnqueueAll(IEnumerable<string> keys, Action<string> enqueue)
+    private static void EnqueueAll(IEnumerable<ObjectKey> keys, Action<ObjectKey> enqueue)
     {
         foreach (var key in keys)
         {
@@ -35,25 +36,21 @@ public sealed class InformerHandler<T> where T : class
     }
 }
 
-/// <summary>Maps an object to the work-queue keys of the objects to reconcile for it.</summary>
+/// <summary>Maps an object to the keys of the objects to reconcile for it.</summary>
 public static class KeyMappers
 {
-    /// <summary>The object's own key (for the primary kind).</summary>
-    public static Func<T, IEnumerable<string>> Self<T>(ResourceKind<T> kind) where T : class =>
-        obj => [kind.KeyOf(obj).ToString()];
-
     /// <summary>
     /// The controller owner of the given group and kind, in the object's namespace: how a
     /// Deployment or ConfigMap made for a custom resource leads back to it.
     /// </summary>
-    public static Func<T, IEnumerable<string>> ControllerOwner<T>(ResourceKind<T> kind, string ownerGroup, string ownerKind) where T : class =>
+    public static Func<T, IEnumerable<ObjectKey>> ControllerOwner<T>(ResourceKind<T> kind, string ownerGroup, string ownerKind) where T : class =>
         obj =>
         {
             foreach (var owner in kind.Owners(obj))
             {
                 if (owner.Controller && owner.Kind == ownerKind && owner.Group == ownerGroup)
                 {
-                    return [new Api.ObjectKey(kind.Namespace(obj), owner.Name).ToString()];
+                    return [new ObjectKey(kind.Namespace(obj), owner.Name)];
                 }
             }
             return [];
@@ -63,6 +60,6 @@ public static class KeyMappers
     /// The object named by a label in the object's namespace (e.g. a Secret labelled with the
     /// custom resource that uses it, where an owner reference would be wrong).
     /// </summary>
-    public static Func<T, IEnumerable<string>> Label<T>(ResourceKind<T> kind, string labelKey) where T : class =>
-        obj => kind.Label(obj, labelKey) is { Length: > 0 } name ? [new Api.ObjectKey(kind.Namespace(obj), name).ToString()] : [];
+    public static Func<T, IEnumerable<ObjectKey>> Label<T>(ResourceKind<T> kind, string labelKey) where T : class =>
+        obj => kind.Label(obj, labelKey) is { Length: > 0 } name ? [new ObjectKey(kind.Namespace(obj), name)] : [];
 }

@@ -74,16 +74,9 @@ public sealed class ObjectStore<T>(ResourceKind<T> kind) where T : class
             ? index.ByValue.TryGetValue(value, out var set) ? set.Values.ToArray() : []
             : throw new InvalidOperationException($"No index {name} on the {kind.Resource.Kind} store.");
 
-    public bool TryGet(ObjectKey key, out T obj) => _state.Items.TryGetValue(key, out obj!);
-
-    /// <summary>By work-queue key, <c>namespace/name</c>.</summary>
-    public bool TryGet(string key, out T obj) => _state.Items.TryGetValue(ObjectKey.Parse(key), out obj!);
-
     public T? Get(string? ns, string name) => _state.Items.TryGetValue(new ObjectKey(kind.Resource.Namespaced ? ns : null, name), out var obj) ? obj : null;
 
     public IReadOnlyList<T> List() => _state.Items.Values.ToArray();
-
-    public IReadOnlyList<T> List(string ns) => _state.Items.Where(p => p.Key.Namespace == ns).Select(p => p.Value).ToArray();
 
     /// <summary>Sets an object; returns the one it replaced. Single writer (the informer's loop).</summary>
     internal T? Upsert(T obj)

@@ -22,8 +22,7 @@ public sealed class JsonObjectKind(ApiResource resource) : ResourceKind<JsonObje
     public override string? ResourceVersion(JsonObject obj) => MetaString(obj, "resourceVersion");
     public override string? Uid(JsonObject obj) => MetaString(obj, "uid");
 
-    public override string? Label(JsonObject obj, string key) =>
-        Metadata(obj)?["labels"] is JsonObject labels && labels[key] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    public override string? Label(JsonObject obj, string key) => JsonPath.GetString(obj, "metadata", "labels", key);
 
     public override IReadOnlyList<OwnerRef> Owners(JsonObject obj)
     {
@@ -36,7 +35,7 @@ public sealed class JsonObjectKind(ApiResource resource) : ResourceKind<JsonObje
         {
             if (node is JsonObject r)
             {
-                owners.Add(new OwnerRef(Str(r, "apiVersion") ?? "", Str(r, "kind") ?? "", Str(r, "name") ?? "", Str(r, "uid"),
+                owners.Add(new OwnerRef(JsonPath.GetString(r, "apiVersion") ?? "", JsonPath.GetString(r, "kind") ?? "", JsonPath.GetString(r, "name") ?? "", JsonPath.GetString(r, "uid"),
                     r["controller"] is JsonValue c && c.TryGetValue<bool>(out var b) && b));
             }
         }
@@ -69,8 +68,5 @@ public sealed class JsonObjectKind(ApiResource resource) : ResourceKind<JsonObje
 
     private static JsonObject? Metadata(JsonObject obj) => obj["metadata"] as JsonObject;
 
-    private static string? MetaString(JsonObject obj, string name) => Metadata(obj) is { } meta ? Str(meta, name) : null;
-
-    private static string? Str(JsonObject obj, string name) =>
-        obj[name] is JsonValue v && v.TryGetValue<string>(out var s) ? s : null;
+    private static string? MetaString(JsonObject obj, string name) => JsonPath.GetString(obj, "metadata", name);
 }

@@ -77,10 +77,10 @@ public static class ControllerBenchmark
             using var api = new BenchApi(ApiConnection.FromConfig(config));
             await InstallCrdAsync(api).ConfigureAwait(false);
             var pdb = await new ApiDiscovery(api.Connection).FirstServedAsync(
-                [Kinds.PodDisruptionBudgetV1Resource, Kinds.PodDisruptionBudgetV1Beta1Resource], CancellationToken.None).ConfigureAwait(false)
+                [WellKnownResources.PodDisruptionBudgetsV1, WellKnownResources.PodDisruptionBudgetsV1Beta1], CancellationToken.None).ConfigureAwait(false)
                 ?? throw new InvalidOperationException("no PodDisruptionBudget version served");
             var build = new BuildOptions(BuildOptions.DefaultPostfixImage,
-                pdb == Kinds.PodDisruptionBudgetV1Beta1Resource ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1);
+                pdb == WellKnownResources.PodDisruptionBudgetsV1Beta1 ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1);
 
             var operators = new List<OperatorPhase>();
             var floors = new List<FloorPhase>();
@@ -239,16 +239,16 @@ public static class ControllerBenchmark
                 foreach (var (resource, body) in item.Children)
                 {
                     var result = await apply.ApplyAsync(new JsonObjectKind(resource), body, CancellationToken.None).ConfigureAwait(false);
-                    if (resource == Kinds.DeploymentResource)
+                    if (resource == WellKnownResources.Deployments)
                     {
-                        deployment = SubmissionKinds.Str(result, "metadata", "name");
-                        generation = SubmissionKinds.Int(result, "metadata", "generation") ?? 1;
-                        replicas = SubmissionKinds.Int(result, "spec", "replicas") ?? 1;
+                        deployment = JsonPath.GetString(result, "metadata", "name");
+                        generation = JsonPath.GetInt64(result, "metadata", "generation") ?? 1;
+                        replicas = JsonPath.GetInt64(result, "spec", "replicas") ?? 1;
                     }
                 }
                 await StandInKubelet.PatchAsync(api, item.Submission.Metadata.NamespaceProperty!, deployment!, generation, replicas, CancellationToken.None).ConfigureAwait(false);
                 await apply.ApplyStatusAsync(SubmissionKinds.SubmissionsJson, item.Status, CancellationToken.None).ConfigureAwait(false);
-                var message = SubmissionKinds.Str(((JsonArray)item.Status["status"]!["conditions"]!)[0], "message")!;
+                var message = JsonPath.GetString(((JsonArray)item.Status["status"]!["conditions"]!)[0], "message")!;
                 await events.RecordAsync(item.Submission, "Normal", "Ready", message, CancellationToken.None).ConfigureAwait(false);
             }
         })).ToArray();

@@ -37,17 +37,17 @@ public sealed class NamespaceWatch : IAsyncDisposable
         var submissions = new Informer<JsonObject>(api, SubmissionKinds.SubmissionsJson, options);
         submissions.AddHandler(new InformerHandler<JsonObject> { OnAdd = CheckReady, OnUpdate = (_, s) => CheckReady(s) });
         Add(submissions, "mailsubmissions");
-        var deployments = new Informer<JsonObject>(api, SubmissionKinds.Deployments, options);
+        var deployments = new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Deployments), options);
         if (kubelet is not null)
         {
             deployments.AddHandler(new InformerHandler<JsonObject> { OnAdd = kubelet.Saw, OnUpdate = (_, d) => kubelet.Saw(d) });
         }
         Add(deployments, "deployments");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.ConfigMaps, options), "configmaps");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.Secrets, options) { Transform = s => s.Remove("data") }, "secrets");
-        Add(new Informer<JsonObject>(api, SubmissionKinds.Services, options), "services");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.ConfigMaps), options), "configmaps");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Secrets), options) { Transform = s => s.Remove("data") }, "secrets");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Services), options), "services");
         Add(new Informer<JsonObject>(api, new JsonObjectKind(disruptionBudgets), options), "poddisruptionbudgets");
-        Add(new Informer<JsonObject>(api, new JsonObjectKind(SubmissionKinds.EventResource), options), "events");
+        Add(new Informer<JsonObject>(api, new JsonObjectKind(WellKnownResources.Events), options), "events");
     }
 
     private void Add(Informer<JsonObject> informer, string kind)
@@ -57,7 +57,7 @@ public sealed class NamespaceWatch : IAsyncDisposable
             OnAdd = _ => Count(kind),
             OnUpdate = (old, now) =>
             {
-                if (SubmissionKinds.Str(old, "metadata", "resourceVersion") != SubmissionKinds.Str(now, "metadata", "resourceVersion"))
+                if (JsonPath.GetString(old, "metadata", "resourceVersion") != JsonPath.GetString(now, "metadata", "resourceVersion"))
                 {
                     Count(kind);
                 }
@@ -87,13 +87,13 @@ public sealed class NamespaceWatch : IAsyncDisposable
     private void CheckReady(JsonObject submission)
     {
         var conditions = submission["status"]?["conditions"] as JsonArray;
-        var ready = conditions?.FirstOrDefault(c => SubmissionKinds.Str(c, "type") == "Ready");
-        var generation = SubmissionKinds.Int(submission, "metadata", "generation");
-        if (SubmissionKinds.Str(ready, "status") != "True" || SubmissionKinds.Int(submission, "status", "observedGeneration") != generation)
+        var ready = conditions?.FirstOrDefault(c => JsonPath.GetString(c, "type") == "Ready");
+        var generation = JsonPath.GetInt64(submission, "metadata", "generation");
+        if (JsonPath.GetString(ready, "status") != "True" || JsonPath.GetInt64(submission, "status", "observedGeneration") != generation)
         {
             return;
         }
-        var name = SubmissionKinds.Str(submission, "metadata", "name")!;
+        var name = JsonPath.GetString(submission, "metadata", "name")!;
         if (_readyAt.TryAdd(name, Clock.Elapsed.TotalSeconds) && _readyAt.Count >= _expected)
         {
             _allReady.TrySetResult();
@@ -161,16 +161,16 @@ public sealed class StandInKubelet : IAsyncDisposable
     /// <summary>From the Deployment informer's loop: queue a patch if the status lags the generation.</summary>
     public void Saw(JsonObject deployment)
     {
-        var ns = SubmissionKinds.Str(deployment, "metadata", "namespace")!;
-        var name = SubmissionKinds.Str(deployment, "metadata", "name")!;
-        var generation = SubmissionKinds.Int(deployment, "metadata", "generation") ?? 0;
-        if (SubmissionKinds.Int(deployment, "status", "observedGeneration") == generation
+        var ns = JsonPath.GetString(deployment, "metadata", "namespace")!;
+        var name = JsonPath.GetString(deployment, "metadata", "name")!;
+        var generation = JsonPath.GetInt64(deployment, "metadata", "generation") ?? 0;
+        if (JsonPath.GetInt64(deployment, "status", "observedGeneration") == generation
             || (_patched.TryGetValue((ns, name), out var done) && done >= generation))
         {
             return;
         }
         _patched[(ns, name)] = generation;
-        _work.Writer.TryWrite((ns, name, generation, SubmissionKinds.Int(deployment, "spec", "replicas") ?? 1));
+        _work.Writer.TryWrite((ns, name, generation, JsonPath.GetInt64(deployment, "spec", "replicas") ?? 1));
     }
 
     private async Task WorkAsync()
@@ -202,7 +202,7 @@ public sealed class StandInKubelet : IAsyncDisposable
                 }),
             },
         };
-        return api.SendAsync(HttpMethod.Patch, $"{Kinds.DeploymentResource.ObjectPath(ns, name)}/status", patch,
+        return api.SendAsync(HttpMethod.Patch, $"{WellKnownResources.Deployments.ObjectPath(ns, name)}/status", patch,
             "application/merge-patch+json", ct: ct);
     }
 

@@ -72,7 +72,7 @@ public static class Workload
         """)!;
 
     private static Task CreateSecretAsync(BenchApi api, string ns, string name, string type, Dictionary<string, string> data, CancellationToken ct) =>
-        api.SendAsync(HttpMethod.Post, Kinds.SecretResource.CollectionPath(ns), new JsonObject
+        api.SendAsync(HttpMethod.Post, WellKnownResources.Secrets.CollectionPath(ns), new JsonObject
         {
             ["apiVersion"] = "v1",
             ["kind"] = "Secret",
@@ -105,7 +105,7 @@ public static class Workload
             {
                 var body = (JsonObject)ObjectJson.ToNode(child);
                 ChildApplier.Stamp(submission, body);
-                bodies.Add((SubmissionKinds.ResourceOf(child.ApiVersion, child.Kind), body));
+                bodies.Add((ChildKind.ResourceOf(child.ApiVersion, child.Kind), body));
             }
             Add(GeneratedPasswordsSecret.Build(valid, generated));
             foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))

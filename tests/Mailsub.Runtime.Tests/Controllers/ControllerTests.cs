@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Queues;
 using Mailsub.Runtime.Rate;
@@ -10,8 +11,10 @@ public sealed class ControllerTests
 {
     private readonly FakeTimeProvider _time = new();
 
-    private RateLimitingQueue<string> Queue() =>
-        new(new ItemExponentialFailureRateLimiter<string>(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1000)), _time);
+    private static ObjectKey Key(string name) => new("ns", name);
+
+    private RateLimitingQueue<ObjectKey> Queue() =>
+        new(new ItemExponentialFailureRateLimiter<ObjectKey>(TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1000)), _time);
 
     [Fact]
     public async Task AFailingKeyIsRetriedWithGrowingBackoffUntilItSucceeds()
@@ -28,9 +31,9 @@ public sealed class ControllerTests
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync(stop.Token);
 
-        controller.Queue.Add("ns/a");
+        controller.Queue.Add(Key("a"));
         await Eventually.TrueAsync(() => Volatile.Read(ref attempts) == 1 && controller.Queue.Waiting == 1, TimeSpan.FromSeconds(5), "first failure");
-        Assert.Equal(1, controller.Queue.NumRequeues("ns/a"));
+        Assert.Equal(1, controller.Queue.NumRequeues(Key("a")));
 
         _time.Advance(TimeSpan.FromMilliseconds(4));
         await Task.Delay(20);
@@ -38,7 +41,7 @@ public sealed class ControllerTests
         await Eventually.AdvanceUntilAsync(_time, () => Volatile.Read(ref attempts) == 6 && controller.ActiveWorkers == 0,
             TimeSpan.FromMilliseconds(5), TimeSpan.FromSeconds(1), "six attempts");
 
-        await Eventually.TrueAsync(() => controller.Queue.NumRequeues("ns/a") == 0, TimeSpan.FromSeconds(5), "forgotten after success");
+        await Eventually.TrueAsync(() => controller.Queue.NumRequeues(Key("a")) == 0, TimeSpan.FromSeconds(5), "forgotten after success");
         Assert.Equal(5, controller.ErrorsTotal);
         Assert.Equal(5, controller.Queue.RetriesTotal);
         stop.Cancel();
@@ -55,14 +58,14 @@ public sealed class ControllerTests
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync(stop.Token);
 
-        controller.Queue.Add("ns/a");
+        controller.Queue.Add(Key("a"));
         await Eventually.TrueAsync(() => controller.Queue.Waiting == 1, TimeSpan.FromSeconds(5), "waiting 5 min");
         _time.Advance(TimeSpan.FromMinutes(4));
         await Task.Delay(20);
         Assert.Equal(1, Volatile.Read(ref calls));
         _time.Advance(TimeSpan.FromMinutes(1));
         await Eventually.TrueAsync(() => Volatile.Read(ref calls) == 2, TimeSpan.FromSeconds(5), "second call");
-        Assert.Equal(0, controller.Queue.NumRequeues("ns/a")); // a requeue-after is not a failure
+        Assert.Equal(0, controller.Queue.NumRequeues(Key("a"))); // a requeue-after is not a failure
         stop.Cancel();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
     }
@@ -70,7 +73,7 @@ public sealed class ControllerTests
     [Fact]
     public async Task WorkersRunDifferentKeysInParallelButNeverTheSameKeyTwice()
     {
-        var running = new ConcurrentDictionary<string, int>();
+        var running = new ConcurrentDictionary<ObjectKey, int>();
         var maxParallel = 0;
         var current = 0;
         var sameKeyOverlap = 0;
@@ -91,12 +94,12 @@ public sealed class ControllerTests
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync(stop.Token);
 
-        foreach (var key in new[] { "a", "b", "c", "d" })
+        foreach (var key in new[] { Key("a"), Key("b"), Key("c"), Key("d") })
         {
             controller.Queue.Add(key);
         }
         await Eventually.TrueAsync(() => controller.ActiveWorkers == 3, TimeSpan.FromSeconds(5), "three busy workers");
-        controller.Queue.Add("a"); // while "a" runs
+        controller.Queue.Add(Key("a")); // while "a" runs
         release.SetResult();
         await Eventually.TrueAsync(() => controller.ReconcilesTotal == 5, TimeSpan.FromSeconds(5), "five reconciles");
 
@@ -111,7 +114,7 @@ public sealed class ControllerTests
     {
         var started = new TaskCompletionSource();
         var finish = new TaskCompletionSource();
-        var seen = new ConcurrentBag<string>();
+        var seen = new ConcurrentBag<ObjectKey>();
         var sawCancel = false;
         using var controller = new Controller(async (key, ct) =>
         {
@@ -124,16 +127,16 @@ public sealed class ControllerTests
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync(stop.Token);
 
-        controller.Queue.Add("first");
+        controller.Queue.Add(Key("first"));
         await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
-        controller.Queue.Add("second");
+        controller.Queue.Add(Key("second"));
         stop.Cancel();
         await Task.Delay(50);
         Assert.False(run.IsCompleted); // waits for "first"
         finish.SetResult();
         await run.WaitAsync(TimeSpan.FromSeconds(5));
 
-        Assert.Equal(["first"], seen.ToArray());
+        Assert.Equal([Key("first")], seen.ToArray());
         Assert.False(sawCancel);
     }
 
@@ -149,7 +152,7 @@ public sealed class ControllerTests
         }, new ControllerOptions { Workers = 1, ShutdownTimeout = TimeSpan.FromSeconds(10) }, Queue(), timeProvider: _time);
         using var stop = new CancellationTokenSource();
         var run = controller.RunAsync(stop.Token);
-        controller.Queue.Add("stuck");
+        controller.Queue.Add(Key("stuck"));
         await started.Task.WaitAsync(TimeSpan.FromSeconds(5));
 
         stop.Cancel();

@@ -7,6 +7,7 @@ using Mailsub.Runtime.Kinds;
 using Mailsub.Runtime.Tests.Watching;
 using Mailsub.Runtime.Watching;
 using Xunit.Abstractions;
+using Mailsub.Runtime.Api;
 
 namespace Mailsub.Runtime.Tests.Informers;
 
@@ -22,10 +23,10 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
     public async Task TwoThousandCachedObjectsStayWithinBudget()
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        var configMaps = await Synced(Kinds.Kinds.ConfigMaps, "ConfigMapList", i => ConfigMap(i));
-        var secrets = await Synced(Kinds.Kinds.Secrets, "SecretList", i => Secret(i));
-        var deployments = await Synced(Kinds.Kinds.Deployments, "DeploymentList", i => Deployment(i));
-        var services = await Synced(Kinds.Kinds.Services, "ServiceList", i => Service(i));
+        var configMaps = await Synced(TestKinds.ConfigMaps, "ConfigMapList", i => ConfigMap(i));
+        var secrets = await Synced(TestKinds.Secrets, "SecretList", i => Secret(i));
+        var deployments = await Synced(TestKinds.Deployments, "DeploymentList", i => Deployment(i));
+        var services = await Synced(TestKinds.Services, "ServiceList", i => Service(i));
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
         var mib = (after - before) / 1024.0 / 1024.0;
@@ -42,7 +43,7 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
     {
         // A parsed JsonObject keeps the UTF-8 text it was read from; the cache keeps a compacted
         // copy, so Secret data a transform removed (4.1 KB of base64 each here) is not held behind it.
-        var kind = new JsonObjectKind(Kinds.Kinds.SecretResource);
+        var kind = new JsonObjectKind(WellKnownResources.Secrets);
         var whole = await RetainedPerObject(() => Synced(kind, "SecretList", i => Secret(i)));
         var metadataOnly = await RetainedPerObject(() => Synced(kind, "SecretList", i => Secret(i), s => s.Remove("data")));
 
@@ -69,7 +70,7 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
         const int rounds = 2000;
         for (var i = 0; i < 50; i++)
         {
-            WatchEventParser.Parse(line, Kinds.Kinds.Deployments);
+            WatchEventParser.Parse(line, TestKinds.Deployments);
             JsonSerializer.Deserialize(objectOnly, SourceGenerationContext.Default.V1Deployment);
         }
 
@@ -83,7 +84,7 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
         start = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < rounds; i++)
         {
-            WatchEventParser.Parse(line, Kinds.Kinds.Deployments);
+            WatchEventParser.Parse(line, TestKinds.Deployments);
         }
         var parse = (GC.GetAllocatedBytesForCurrentThread() - start) / rounds;
 

@@ -12,7 +12,7 @@ public sealed class InformerTests
 
     private Informer<V1ConfigMap> Informer(FakeApiServer server)
     {
-        var informer = new Informer<V1ConfigMap>(server.Connection(), Kinds.Kinds.ConfigMaps, new InformerOptions
+        var informer = new Informer<V1ConfigMap>(server.Connection(), TestKinds.ConfigMaps, new InformerOptions
         {
             Namespace = "ns",
             InitialBackoff = TimeSpan.FromMilliseconds(10),

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
 
 namespace Mailsub.Runtime.Tests.Informers;
@@ -19,30 +20,29 @@ public sealed class KeyMappersTests
     [Fact]
     public void MapsAChildToItsControllerOwnerOfTheRightKind()
     {
-        var mapper = KeyMappers.ControllerOwner(Kinds.Kinds.ConfigMaps, "mailsub.dev", "MailSubmission");
+        var mapper = KeyMappers.ControllerOwner(TestKinds.ConfigMaps, "mailsub.dev", "MailSubmission");
         var owned = Child(null,
             new V1OwnerReference { ApiVersion = "apps/v1", Kind = "Deployment", Name = "d", Uid = "1", Controller = false },
             new V1OwnerReference { ApiVersion = "mailsub.dev/v1alpha1", Kind = "MailSubmission", Name = "m", Uid = "2", Controller = true });
 
-        Assert.Equal(["ns/m"], mapper(owned));
+        Assert.Equal([new ObjectKey("ns", "m")], mapper(owned));
         Assert.Empty(mapper(Child(null, new V1OwnerReference { ApiVersion = "other.dev/v1", Kind = "MailSubmission", Name = "x", Uid = "3", Controller = true })));
         Assert.Empty(mapper(Child()));
     }
 
     [Fact]
-    public void MapsByLabelAndSelf()
+    public void MapsByLabel()
     {
-        Assert.Equal(["ns/m"], KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name")(Child("m")));
-        Assert.Empty(KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name")(Child()));
-        Assert.Equal(["ns/child"], KeyMappers.Self(Kinds.Kinds.ConfigMaps)(Child()));
+        Assert.Equal([new ObjectKey("ns", "m")], KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name")(Child("m")));
+        Assert.Empty(KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name")(Child()));
     }
 
     [Fact]
     public void AnUpdateEnqueuesTheOldAndTheNewOwner()
     {
-        var keys = new List<string>();
-        var handler = InformerHandler<V1ConfigMap>.Enqueue(KeyMappers.Label(Kinds.Kinds.ConfigMaps, "mailsub.dev/name"), keys.Add);
+        var keys = new List<ObjectKey>();
+        var handler = InformerHandler<V1ConfigMap>.Enqueue(KeyMappers.Label(TestKinds.ConfigMaps, "mailsub.dev/name"), keys.Add);
         handler.OnUpdate!(Child("old"), Child("new"));
-        Assert.Equal(["ns/old", "ns/new"], keys);
+        Assert.Equal([new ObjectKey("ns", "old"), new ObjectKey("ns", "new")], keys);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json.Nodes;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Runtime.Tests.Informers;
 
@@ -17,7 +18,7 @@ public sealed class ObjectStoreTests
         },
     };
 
-    private static readonly Kinds.JsonObjectKind Kind = Kinds.Kinds.Json(new ApiResource("example.dev", "v1", "things", "Thing"));
+    private static readonly JsonObjectKind Kind = new JsonObjectKind(new ApiResource("example.dev", "v1", "things", "Thing"));
 
     [Fact]
     public void ReplaceReportsAddsUpdatesAndDeletesAgainstTheCache()
@@ -43,9 +44,9 @@ public sealed class ObjectStoreTests
         store.Upsert(Obj("n1", "b", "1"));
         store.Upsert(Obj("n2", "c", "1", owner: "m"));
 
-        Assert.True(store.TryGet("n1/a", out _));
+        Assert.NotNull(store.Get("n1", "a"));
         Assert.NotNull(store.Get("n2", "c"));
-        Assert.Equal(2, store.List("n1").Count);
+        Assert.Equal(2, store.List().Count(o => Kind.Namespace(o) == "n1"));
         Assert.Equal(["a"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));
         Assert.Equal(["c"], store.ByIndex("owner", "n2/m").Select(o => Kind.Name(o)));
         Assert.Throws<InvalidOperationException>(() => store.ByIndex("nope", "x"));
@@ -57,7 +58,7 @@ public sealed class ObjectStoreTests
         Assert.Equal(["b"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));
         Assert.NotNull(store.Remove(Obj("n1", "b", "3")));
         Assert.Empty(store.ByIndex("owner", "n1/m"));
-        Assert.False(store.TryGet(new ObjectKey("n1", "b"), out _));
+        Assert.Null(store.Get("n1", "b"));
 
         store.Replace([Obj("n1", "x", "1", owner: "m"), Obj("n2", "y", "1", owner: "k")]);
         Assert.Equal(["x"], store.ByIndex("owner", "n1/m").Select(o => Kind.Name(o)));

@@ -23,7 +23,7 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, ITestOutputHel
         await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(InformerIntegrationTests.ConfigMap(ns, "a", "1"), ns);
         await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(InformerIntegrationTests.ConfigMap(ns, "b", "1"), ns);
         using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
-        var informer = new Informer<V1ConfigMap>(connection, Kinds.Kinds.ConfigMaps, new InformerOptions { Namespace = ns, LabelSelector = "test=informer" });
+        var informer = new Informer<V1ConfigMap>(connection, TestKinds.ConfigMaps, new InformerOptions { Namespace = ns, LabelSelector = "test=informer" });
         var deletes = 0;
         informer.AddHandler(new InformerHandler<V1ConfigMap> { OnDelete = _ => Interlocked.Increment(ref deletes) });
         using var stop = new CancellationTokenSource();
@@ -60,7 +60,7 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, ITestOutputHel
         Assert.True(informer.ListCount >= 2);
 
         // What 1.20 does with a watch from a version older than its (new) watch cache: ERROR 410 Expired.
-        var watcher = new Watcher<V1ConfigMap>(connection, Kinds.Kinds.ConfigMaps);
+        var watcher = new Watcher<V1ConfigMap>(connection, TestKinds.ConfigMaps);
         var gone = await Assert.ThrowsAsync<KubeGoneException>(async () =>
         {
             await foreach (var _ in watcher.WatchAsync(new WatchRequest { Namespace = ns, ResourceVersion = "1", ServerTimeout = TimeSpan.FromSeconds(5) }, default))

@@ -4,6 +4,7 @@ using k8s.Models;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
 using Mailsub.Testing.ControlPlane;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Runtime.Tests.Integration;
 
@@ -28,22 +29,22 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
             Data = new Dictionary<string, string> { ["k"] = value },
         };
 
-        var created = await apply.ApplyAsync(Kinds.Kinds.ConfigMaps, Desired("v"), default);
-        var again = await apply.ApplyAsync(Kinds.Kinds.ConfigMaps, Desired("v"), default);
+        var created = await apply.ApplyAsync(TestKinds.ConfigMaps, Desired("v"), default);
+        var again = await apply.ApplyAsync(TestKinds.ConfigMaps, Desired("v"), default);
         Assert.Equal(created.Metadata.ResourceVersion, again.Metadata.ResourceVersion); // a no-op apply writes nothing
         Assert.Equal("mailsub", Assert.Single(again.Metadata.ManagedFields).Manager);
 
-        var changed = await apply.ApplyAsync(Kinds.Kinds.ConfigMaps, Desired("w"), default);
+        var changed = await apply.ApplyAsync(TestKinds.ConfigMaps, Desired("w"), default);
         Assert.NotEqual(created.Metadata.ResourceVersion, changed.Metadata.ResourceVersion);
 
         var intruder = new ServerSideApply(connection, "intruder") { Force = false };
-        var conflict = await Assert.ThrowsAsync<KubeConflictException>(() => intruder.ApplyAsync(Kinds.Kinds.ConfigMaps, Desired("other"), default));
+        var conflict = await Assert.ThrowsAsync<KubeConflictException>(() => intruder.ApplyAsync(TestKinds.ConfigMaps, Desired("other"), default));
         Assert.Contains(".data.k: FieldManagerConflict", conflict.Causes);
         Assert.DoesNotContain("other", conflict.Message);
 
         var stale = Desired("w");
         stale.Metadata.ResourceVersion = created.Metadata.ResourceVersion; // a precondition that no longer holds
-        var outdated = await Assert.ThrowsAsync<KubeConflictException>(() => apply.ApplyAsync(Kinds.Kinds.ConfigMaps, stale, default));
+        var outdated = await Assert.ThrowsAsync<KubeConflictException>(() => apply.ApplyAsync(TestKinds.ConfigMaps, stale, default));
         Assert.Equal("Conflict", outdated.Reason);
     }
 
@@ -63,7 +64,7 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
                 Ports = [new V1ServicePort { Name = "submission", Port = 587, Protocol = "TCP", TargetPort = 587 }],
             },
         };
-        var applied = await new ServerSideApply(connection).ApplyAsync(Kinds.Kinds.Services, service, default);
+        var applied = await new ServerSideApply(connection).ApplyAsync(TestKinds.Services, service, default);
         Assert.StartsWith("10.0.", applied.Spec.ClusterIP);
     }
 
@@ -74,10 +75,10 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
         using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
         var apply = new ServerSideApply(connection);
         var discovery = new ApiDiscovery(connection);
-        await apply.ApplyAsync(Kinds.Kinds.Json(CrdResource), WidgetCrd(), default);
+        await apply.ApplyAsync(new JsonObjectKind(CrdResource), WidgetCrd(), default);
         await Eventually.TrueAsync(() => discovery.IsServedAsync(WidgetResource, default).GetAwaiter().GetResult(), TimeSpan.FromSeconds(30), "widgets served");
 
-        var widgets = Kinds.Kinds.Json(WidgetResource);
+        var widgets = new JsonObjectKind(WidgetResource);
         var informer = new Informer<JsonObject>(connection, widgets, new InformerOptions { Namespace = ns });
         using var stop = new CancellationTokenSource();
         var run = informer.RunAsync(stop.Token);
@@ -118,12 +119,12 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
         using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
         var discovery = new ApiDiscovery(connection);
 
-        Assert.False(await discovery.IsServedAsync(Kinds.Kinds.PodDisruptionBudgetV1Resource, default)); // 1.20: no policy/v1
-        Assert.True(await discovery.IsServedAsync(Kinds.Kinds.PodDisruptionBudgetV1Beta1Resource, default));
-        Assert.False(await discovery.IsServedAsync(Kinds.Kinds.CertificateResource, default)); // no cert-manager here
-        Assert.True(await discovery.IsServedAsync(Kinds.Kinds.LeaseResource, default));
-        Assert.Equal(Kinds.Kinds.PodDisruptionBudgetV1Beta1Resource, await discovery.FirstServedAsync(
-            [Kinds.Kinds.PodDisruptionBudgetV1Resource, Kinds.Kinds.PodDisruptionBudgetV1Beta1Resource], default));
+        Assert.False(await discovery.IsServedAsync(WellKnownResources.PodDisruptionBudgetsV1, default)); // 1.20: no policy/v1
+        Assert.True(await discovery.IsServedAsync(WellKnownResources.PodDisruptionBudgetsV1Beta1, default));
+        Assert.False(await discovery.IsServedAsync(WellKnownResources.Certificates, default)); // no cert-manager here
+        Assert.True(await discovery.IsServedAsync(TestKinds.Leases, default));
+        Assert.Equal(WellKnownResources.PodDisruptionBudgetsV1Beta1, await discovery.FirstServedAsync(
+            [WellKnownResources.PodDisruptionBudgetsV1, WellKnownResources.PodDisruptionBudgetsV1Beta1], default));
     }
 
     // A new CRD's endpoint can lag its discovery entry by a moment (hack/controlplane/README).

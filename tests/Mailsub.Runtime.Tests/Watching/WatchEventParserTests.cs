@@ -8,7 +8,7 @@ namespace Mailsub.Runtime.Tests.Watching;
 
 public sealed class WatchEventParserTests
 {
-    private static WatchEvent<V1ConfigMap> Typed(string line) => WatchEventParser.Parse(Encoding.UTF8.GetBytes(line), Kinds.Kinds.ConfigMaps);
+    private static WatchEvent<V1ConfigMap> Typed(string line) => WatchEventParser.Parse(Encoding.UTF8.GetBytes(line), TestKinds.ConfigMaps);
 
     [Fact]
     public void ReadsATypedObject()
@@ -51,8 +51,8 @@ public sealed class WatchEventParserTests
     public void ReadsAJsonObjectKind()
     {
         var line = Json.Event("DELETED", """{"apiVersion":"cert-manager.io/v1","kind":"Certificate","metadata":{"name":"c","namespace":"n","resourceVersion":"9","labels":{"app":"x"},"ownerReferences":[{"apiVersion":"mailsub.dev/v1alpha1","kind":"MailSubmission","name":"m","uid":"u","controller":true}]},"spec":{"dnsNames":["a.example"]}}""");
-        var evt = WatchEventParser.Parse(Encoding.UTF8.GetBytes(line), Kinds.Kinds.Certificates);
-        var kind = Kinds.Kinds.Certificates;
+        var evt = WatchEventParser.Parse(Encoding.UTF8.GetBytes(line), TestKinds.Certificates);
+        var kind = TestKinds.Certificates;
 
         Assert.Equal(WatchEventType.Deleted, evt.Type);
         Assert.Equal("c", kind.Name(evt.Object!));

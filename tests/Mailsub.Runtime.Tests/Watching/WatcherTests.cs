@@ -10,7 +10,7 @@ public sealed class WatcherTests
     private static async Task<List<WatchEvent<V1ConfigMap>>> Collect(FakeApiServer server, WatchRequest request)
     {
         var events = new List<WatchEvent<V1ConfigMap>>();
-        await foreach (var evt in new Watcher<V1ConfigMap>(server.Connection(), Kinds.Kinds.ConfigMaps).WatchAsync(request, CancellationToken.None))
+        await foreach (var evt in new Watcher<V1ConfigMap>(server.Connection(), TestKinds.ConfigMaps).WatchAsync(request, CancellationToken.None))
         {
             events.Add(evt);
         }

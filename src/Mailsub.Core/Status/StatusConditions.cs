@@ -1,6 +1,6 @@
 using k8s.Models;
 
-namespace Mailsub.Operator;
+namespace Mailsub.Core.Status;
 
 /// <summary>apimachinery's meta.SetStatusCondition and friends: lastTransitionTime moves only when status does.</summary>
 public static class StatusConditions
@@ -27,8 +27,6 @@ public static class StatusConditions
     public static void Remove(List<V1Condition> conditions, string type) => conditions.RemoveAll(c => c.Type == type);
 
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) => conditions?.FirstOrDefault(c => c.Type == type);
-
-    public static bool IsTrue(IEnumerable<V1Condition>? conditions, string type) => Find(conditions, type)?.Status == "True";
 
     /// <summary>Same conditions, ignoring order and lastTransitionTime (which <see cref="Set"/> keeps).</summary>
     public static bool SameAs(IReadOnlyList<V1Condition> a, IReadOnlyList<V1Condition> b) =>

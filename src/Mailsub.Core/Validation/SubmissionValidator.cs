@@ -61,7 +61,7 @@ public static partial class SubmissionValidator
         if (spec.RelayHost is { } relayHost)
             CheckRelayHost(path.Child("relayHost"), relayHost, errors);
         CheckLimits(path.Child("limits"), spec.Limits, errors);
-        CheckUnique(path.Child("allowMailToCommands"), spec.AllowMailToCommands.Select(s => s.ToString()).ToList(), errors);
+        CheckUnique(path.Child("allowMailToCommands"), spec.AllowMailToCommands.Select(EnumValues.NameOf).ToList(), errors);
         CheckExtraConfig(path.Child("extraConfig"), spec.ExtraConfig, errors);
         CheckWorkload(path.Child("workload"), spec.Workload, errors);
 

@@ -110,4 +110,12 @@ public class SubmissionValidatorTests
             result.Errors.Select(e => (e.Type, e.Field)));
         Assert.Equal("\"alice\" is already spec.auth.users[0]", result.Errors[^1].Message);
     }
+
+    [Fact]
+    public void A_repeated_enum_value_is_quoted_as_written()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.AllowMailToCommands = [MailToCommandsSource.Alias, MailToCommandsSource.Alias]));
+
+        Assert.Equal("spec.allowMailToCommands[1]: \"alias\" is listed twice", result.ToString());
+    }
 }

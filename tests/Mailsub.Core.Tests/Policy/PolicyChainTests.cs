@@ -86,7 +86,7 @@ public class PolicyChainTests
                 (FindingCodes.DeprecatedParameter, "smtpd_tls_key_file"),
                 (FindingCodes.RenamedRestriction, "smtpd_recipient_restrictions"),
             ],
-            report.Findings.Select(f => (f.Code, f.Parameter)));
+            report.Findings.Select(f => (f.Code, f.Location)));
         Assert.Equal(PolicySummary.Warning, report.Summary);
         Assert.All(report.Conditions, c => Assert.Equal("True", c.Status));
     }

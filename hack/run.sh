@@ -66,13 +66,20 @@ api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secr
 apply_yaml "$root/samples/modern.yaml" "/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name"
 log "applied samples/modern.yaml"
 
-# Play cert-manager: a self-signed certificate in the Certificate's Secret, and Ready.
-until api "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$name-tls" >/dev/null 2>&1; do sleep 0.2; done
+# The Secrets the pod mounts, as the status names them (the ConfigMap's name it does not publish).
+until status=$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name" 2>/dev/null) \
+  && users_secret=$(jq -er '.status.usersSecretName' <<<"$status") && tls_secret=$(jq -er '.status.tlsSecretName' <<<"$status"); do
+  sleep 0.2
+done
+
+# Play cert-manager: a self-signed certificate in the Secret the Certificate names, and Ready.
+until certificate=$(api "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates" 2>/dev/null \
+  | jq -er --arg s "$tls_secret" '.items[] | select(.spec.secretName == $s) | .metadata.name'); do sleep 0.2; done
 openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=mail.example.com" \
   -addext "subjectAltName=DNS:mail.example.com,DNS:smtp.example.com" -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
 api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secrets" \
-  -d "{\"metadata\":{\"name\":\"$name-tls\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"$(b64 <"$dir/tls.crt")\",\"tls.key\":\"$(b64 <"$dir/tls.key")\"}}" >/dev/null
-api -X PATCH -H 'Content-Type: application/merge-patch+json' "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$name-tls/status" \
+  -d "{\"metadata\":{\"name\":\"$tls_secret\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"$(b64 <"$dir/tls.crt")\",\"tls.key\":\"$(b64 <"$dir/tls.key")\"}}" >/dev/null
+api -X PATCH -H 'Content-Type: application/merge-patch+json' "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$certificate/status" \
   -d '{"status":{"conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"self-signed by make run"}]}}' >/dev/null
 log "certificate issued (self-signed)"
 
@@ -107,13 +114,13 @@ mark_pods_ready() {
 kubelet() {
   while true; do
     project configmaps "$name-postfix" "$dir/pod/config" || true
-    project secrets "$name-users" "$dir/pod/users" || true
-    project secrets "$name-tls" "$dir/pod/tls" || true
+    project secrets "$users_secret" "$dir/pod/users" || true
+    project secrets "$tls_secret" "$dir/pod/tls" || true
     sleep 1
   done
 }
-until project configmaps "$name-postfix" "$dir/pod/config" && project secrets "$name-users" "$dir/pod/users" \
-  && project secrets "$name-tls" "$dir/pod/tls"; do sleep 0.5; done
+until project configmaps "$name-postfix" "$dir/pod/config" && project secrets "$users_secret" "$dir/pod/users" \
+  && project secrets "$tls_secret" "$dir/pod/tls"; do sleep 0.5; done
 kubelet &
 pids+=($!)
 "$root/bin/mailsub-entrypoint" --config "$dir/pod/config" --users "$dir/pod/users" --tls "$dir/pod/tls" \

@@ -19,7 +19,7 @@ public static class LintCommand
             var rendered = PostfixRenderer.Render(valid);
             var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));
             foreach (var finding in report.Findings)
-                Console.Out.WriteLine($"{finding.Severity.ToString().ToLowerInvariant()}\t{finding.Code}\t{finding.Parameter}\t{finding.Message}");
+                Console.Out.WriteLine($"{finding.Severity.ToString().ToLowerInvariant()}\t{finding.Code}\t{finding.Location}\t{finding.Message}");
             foreach (var condition in report.Conditions)
                 Console.Out.WriteLine($"condition\t{condition.Type}={condition.Status}\t{condition.Reason}");
             Console.Out.WriteLine($"policy\t{report.Summary}");

@@ -23,9 +23,10 @@ public static class EnumValues
     public static IReadOnlyList<string>? Of(string fullName) =>
         All.FirstOrDefault(e => e.Key.FullName == fullName).Value;
 
-    private static KeyValuePair<Type, IReadOnlyList<string>> Entry<T>() where T : struct, Enum
-    {
-        var typeInfo = (JsonTypeInfo<T>)ApiJsonContext.Default.GetTypeInfo(typeof(T))!;
-        return new(typeof(T), Enum.GetValues<T>().Select(v => JsonSerializer.Serialize(v, typeInfo).Trim('"')).ToList());
-    }
+    /// <summary>The wire name of one value, as a resource author writes it.</summary>
+    public static string NameOf<T>(T value) where T : struct, Enum =>
+        JsonSerializer.Serialize(value, (JsonTypeInfo<T>)ApiJsonContext.Default.GetTypeInfo(typeof(T))!).Trim('"');
+
+    private static KeyValuePair<Type, IReadOnlyList<string>> Entry<T>() where T : struct, Enum =>
+        new(typeof(T), Enum.GetValues<T>().Select(NameOf).ToList());
 }

@@ -15,6 +15,8 @@ public static partial class ManifestReader
     [GeneratedRegex(@"could not be converted to (?<type>[\w.`\[\], =]+?)(\. Path|\.$| Path|$)")]
     private static partial Regex ConversionRegex();
 
+    private static readonly FieldPath Input = FieldPath.Root("<input>");
+
     public static ReadResult ReadMailSubmission(string text)
     {
         IReadOnlyList<JsonNode?> documents;
@@ -24,25 +26,25 @@ public static partial class ManifestReader
         }
         catch (YamlSyntaxException e)
         {
-            return ReadResult.Failed(new FieldError("<input>", $"not valid YAML: {e.Message}"));
+            return ReadResult.Failed(FieldError.Invalid(Input, $"not valid YAML: {e.Message}"));
         }
         var objects = documents.Where(d => d is not null).ToList();
         if (objects.Count != 1)
-            return ReadResult.Failed(new FieldError("<input>", $"expected one MailSubmission document, found {objects.Count}"));
+            return ReadResult.Failed(FieldError.Invalid(Input, $"expected one MailSubmission document, found {objects.Count}"));
         return FromJson(objects[0]!);
     }
 
     public static ReadResult FromJson(JsonNode node)
     {
         if (node is not JsonObject obj)
-            return ReadResult.Failed(new FieldError("<input>", "expected a mapping with apiVersion, kind, metadata and spec"));
+            return ReadResult.Failed(FieldError.Invalid(Input, "expected a mapping with apiVersion, kind, metadata and spec"));
         if (obj["kind"]?.GetValueKind() == JsonValueKind.String && obj["kind"]!.GetValue<string>() != MailSubmission.KindValue)
-            return ReadResult.Failed(new FieldError("kind", $"expected {MailSubmission.KindValue}, found \"{obj["kind"]}\""));
+            return ReadResult.Failed(FieldError.Invalid(FieldPath.Root("kind"), $"expected {MailSubmission.KindValue}, found \"{obj["kind"]}\""));
         try
         {
             var resource = obj.Deserialize(ApiJsonContext.Default.MailSubmission);
             return resource is null
-                ? ReadResult.Failed(new FieldError("<input>", "empty document"))
+                ? ReadResult.Failed(FieldError.Invalid(Input, "empty document"))
                 : ReadResult.Ok(resource);
         }
         catch (JsonException e)
@@ -54,6 +56,7 @@ public static partial class ManifestReader
     /// <summary>System.Text.Json speaks of .NET types; a resource author needs the field and the expected shape.</summary>
     private static FieldError Describe(JsonException e)
     {
+        // System.Text.Json writes the path in the API's notation already, so it is taken whole.
         var path = (e.Path ?? "$").TrimStart('$').TrimStart('.');
         path = path.Length == 0 ? "<input>" : path;
         var message = e.Message;
@@ -61,11 +64,11 @@ public static partial class ManifestReader
         {
             var name = message.Split('\'') is { Length: > 2 } parts ? parts[1] : "?";
             var field = path == "<input>" ? name : path == name || path.EndsWith("." + name, StringComparison.Ordinal) ? path : $"{path}.{name}";
-            return new FieldError(field, "unknown field; check the spelling against `mailsub crd` or `kubectl explain mailsubmission.spec`");
+            return FieldError.Invalid(FieldPath.Root(field), "unknown field; check the spelling against `mailsub crd` or `kubectl explain mailsubmission.spec`");
         }
         if (ConversionRegex().Match(message) is { Success: true } match)
-            return new FieldError(path, $"wrong type: expected {Friendly(match.Groups["type"].Value)}");
-        return new FieldError(path, "cannot be read: " + message.Split(" Path:")[0]);
+            return FieldError.Invalid(FieldPath.Root(path), $"wrong type: expected {Friendly(match.Groups["type"].Value)}");
+        return FieldError.Invalid(FieldPath.Root(path), "cannot be read: " + message.Split(" Path:")[0]);
     }
 
     private static string Friendly(string type)

@@ -14,7 +14,7 @@ public class AuthRulesTests
             .Service("25").Findings(AuthRules.AuthOverCleartext));
 
         Assert.Equal((Severity.Error, FindingCodes.AuthOverCleartext, "smtpd_tls_auth_only", ConditionTypes.AuthProtected),
-            (finding.Severity, finding.Code, finding.Parameter, finding.ConditionType));
+            (finding.Severity, finding.Code, finding.Location, finding.ConditionType));
         Assert.Contains("PLAIN, LOGIN", finding.Message);
     }
 
@@ -24,7 +24,7 @@ public class AuthRulesTests
         var finding = Assert.Single(Config.Main("smtpd_sasl_security_options = noanonymous")
             .Service("587", "-o smtpd_tls_security_level=none -o smtpd_tls_auth_only=no").Findings(AuthRules.AuthOverCleartext));
 
-        Assert.Equal("587/smtpd_tls_auth_only", finding.Parameter);
+        Assert.Equal("587/smtpd_tls_auth_only", finding.Location);
     }
 
     [Fact]
@@ -48,7 +48,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Main("smtpd_sasl_tls_security_options =").Sasl("mech_list: PLAIN ANONYMOUS\n").Findings(AuthRules.AnonymousAuth));
 
-        Assert.Equal(("smtpd_sasl_tls_security_options", Severity.Error), (finding.Parameter, finding.Severity));
+        Assert.Equal(("smtpd_sasl_tls_security_options", Severity.Error), (finding.Location, finding.Severity));
     }
 
     [Fact]
@@ -63,7 +63,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Main("smtpd_sasl_tls_security_options = $smtpd_sasl_security_options").Findings(AuthRules.NoAuthMechanism));
 
-        Assert.Equal(("smtpd_sasl_tls_security_options", Severity.Error), (finding.Parameter, finding.Severity));
+        Assert.Equal(("smtpd_sasl_tls_security_options", Severity.Error), (finding.Location, finding.Severity));
         Assert.Contains("inside TLS", finding.Message);
     }
 
@@ -72,7 +72,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Main("smtpd_tls_auth_only = no").Service("25").Findings(AuthRules.NoAuthMechanism));
 
-        Assert.Equal("smtpd_sasl_security_options", finding.Parameter);
+        Assert.Equal("smtpd_sasl_security_options", finding.Location);
         Assert.Contains("before STARTTLS", finding.Message);
     }
 
@@ -90,7 +90,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Sasl(SeedSasl).Findings(AuthRules.LegacyAuthMechanism));
 
-        Assert.Equal((Severity.Warning, "smtpd.conf/mech_list", ConditionTypes.AuthProtected), (finding.Severity, finding.Parameter, finding.ConditionType));
+        Assert.Equal((Severity.Warning, "smtpd.conf/mech_list", ConditionTypes.AuthProtected), (finding.Severity, finding.Location, finding.ConditionType));
         Assert.Contains("RFC 6331", finding.Message);
     }
 
@@ -106,7 +106,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Service("25", "-o smtpd_tls_security_level=none").Findings(AuthRules.AuthNeverOffered));
 
-        Assert.Equal(("25/smtpd_tls_auth_only", ConditionTypes.ConfigValid), (finding.Parameter, finding.ConditionType));
+        Assert.Equal(("25/smtpd_tls_auth_only", ConditionTypes.ConfigValid), (finding.Location, finding.ConditionType));
     }
 
     [Fact]
@@ -124,7 +124,7 @@ public class AuthRulesTests
     {
         var finding = Assert.Single(Config.Main("relayhost = [smtp.example.net]:587", "smtp_sasl_auth_enable = yes", tls).Findings(AuthRules.RelayHostCredentialsUnprotected));
 
-        Assert.Equal((Severity.Warning, "smtp_tls_security_level"), (finding.Severity, finding.Parameter));
+        Assert.Equal((Severity.Warning, "smtp_tls_security_level"), (finding.Severity, finding.Location));
     }
 
     [Fact]
@@ -133,7 +133,7 @@ public class AuthRulesTests
         var finding = Assert.Single(Config.Main("smtp_sasl_auth_enable = yes", "smtp_tls_security_level = encrypt")
             .MasterLine("relay unix - - n - - smtp -o smtp_tls_security_level=may").Findings(AuthRules.RelayHostCredentialsUnprotected));
 
-        Assert.Equal("relay/unix/smtp_tls_security_level", finding.Parameter);
+        Assert.Equal("relay/unix/smtp_tls_security_level", finding.Location);
     }
 
     [Fact]

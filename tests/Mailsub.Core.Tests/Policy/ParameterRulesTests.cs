@@ -10,7 +10,7 @@ public class ParameterRulesTests
     {
         var findings = Config.Healthy.MainText("this is not a parameter").MasterLine("broken inet n -").Findings(ParameterRules.UnparsableConfig);
 
-        Assert.Equal(["main.cf:14", "master.cf:4"], findings.Select(f => f.Parameter));
+        Assert.Equal(["main.cf:14", "master.cf:4"], findings.Select(f => f.Location));
         Assert.All(findings, f => Assert.Equal((Severity.Error, ConditionTypes.ConfigValid), (f.Severity, f.ConditionType)));
     }
 
@@ -22,7 +22,7 @@ public class ParameterRulesTests
     {
         var findings = Config.Main("smtpd_use_tls = yes").Service("587", "-o smtpd_enforce_tls=yes").Findings(ParameterRules.DeprecatedParameter);
 
-        Assert.Equal(["smtpd_use_tls", "587/smtpd_enforce_tls"], findings.Select(f => f.Parameter));
+        Assert.Equal(["smtpd_use_tls", "587/smtpd_enforce_tls"], findings.Select(f => f.Location));
         Assert.Contains("smtpd_tls_security_level = may", findings[0].Message);
         Assert.All(findings, f => Assert.Equal(Severity.Warning, f.Severity));
     }
@@ -35,7 +35,7 @@ public class ParameterRulesTests
     {
         var findings = Config.Main("smtpd_tls_securty_level = encrypt").Service("465", "-o smtpd_bogus=1").Findings(ParameterRules.UnknownParameter);
 
-        Assert.Equal(["smtpd_tls_securty_level", "465/smtpd_bogus"], findings.Select(f => f.Parameter));
+        Assert.Equal(["smtpd_tls_securty_level", "465/smtpd_bogus"], findings.Select(f => f.Location));
         Assert.Contains("unused parameter", findings[0].Message);
     }
 
@@ -55,7 +55,7 @@ public class ParameterRulesTests
     public void UnknownParameter_rejects_per_transport_names_of_services_that_are_not_delivery_agents()
     {
         Assert.Equal(["submission_destination_concurrency_limit"],
-            Config.Main("submission_destination_concurrency_limit = 3").Findings(ParameterRules.UnknownParameter).Select(f => f.Parameter));
+            Config.Main("submission_destination_concurrency_limit = 3").Findings(ParameterRules.UnknownParameter).Select(f => f.Location));
     }
 
     [Fact]
@@ -64,7 +64,7 @@ public class ParameterRulesTests
         var findings = Config.Healthy.MainText("myhostname = other.example.com")
             .Service("587", "-o smtpd_tls_security_level=none").Findings(ParameterRules.DuplicateParameter);
 
-        Assert.Equal(["myhostname", "587/smtpd_tls_security_level"], findings.Select(f => f.Parameter));
+        Assert.Equal(["myhostname", "587/smtpd_tls_security_level"], findings.Select(f => f.Location));
         Assert.Contains("lines 2, 14", findings[0].Message);
         Assert.Contains("smtpd_tls_security_level=none", findings[1].Message);
     }
@@ -77,7 +77,7 @@ public class ParameterRulesTests
     {
         var finding = Assert.Single(Config.Main("smtpd_recipient_restrictions = reject_invalid_hostname, reject_non_fqdn_recipient").Findings(ParameterRules.RenamedRestriction));
 
-        Assert.Equal("smtpd_recipient_restrictions", finding.Parameter);
+        Assert.Equal("smtpd_recipient_restrictions", finding.Location);
         Assert.Contains("reject_invalid_helo_hostname", finding.Message);
     }
 

@@ -1,6 +1,7 @@
 using k8s.Models;
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
+using Mailsub.Core.Rendering;
 using Mailsub.Core.Validation;
 using Mailsub.Postfix;
 
@@ -8,13 +9,7 @@ namespace Mailsub.Core.Tests.Policy;
 
 public class PolicyChainTests
 {
-    private static string Read(string fixture, string file) => File.ReadAllText(Repository.PathOf("tests", "Mailsub.Core.Tests", "Policy", "Fixtures", fixture, file));
-
-    private static PolicyReport Analyse(string fixture, TlsSource tlsSource, params Listener[] listeners)
-    {
-        var input = new PolicyInput(EffectiveConfig.Parse(Read(fixture, "main.cf"), Read(fixture, "master.cf")), SmtpdConf.Parse(Read(fixture, "smtpd.conf")), tlsSource, listeners);
-        return PolicyChain.Standard.Evaluate(input);
-    }
+    private static string ReadTutorial(string file) => File.ReadAllText(Repository.PathOf("tests", "Mailsub.Core.Tests", "Policy", "Fixtures", "tutorial", file));
 
     [Fact]
     public void An_input_from_a_valid_submission_takes_its_certificate_source_and_listener_kinds()
@@ -25,8 +20,9 @@ public class PolicyChainTests
             Spec = new MailSubmissionSpec { Hostname = "mail.example.com", Tls = new TlsSpec { SecretName = "mail-tls" } },
         };
         var submission = SubmissionValidator.Validate(resource).Valid!;
+        var rendered = PostfixRenderer.Render(submission);
 
-        var input = PolicyInput.From(submission, Read("modern", "main.cf"), Read("modern", "master.cf"), Read("modern", "smtpd.conf"));
+        var input = PolicyInput.From(submission, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf);
 
         Assert.Equal(TlsSource.Secret, input.TlsSource);
         Assert.Equal([ListenerKind.Submissions, ListenerKind.Submission], input.Config.Listeners.Select(input.KindOf));
@@ -51,31 +47,12 @@ public class PolicyChainTests
     }
 
     [Fact]
-    public void The_modern_fixture_is_healthy()
-    {
-        var report = Analyse("modern", TlsSource.Issuer, new Listener(ListenerKind.Submissions, 465), new Listener(ListenerKind.Submission, 587));
-
-        Assert.Empty(report.Findings);
-        Assert.Equal(PolicySummary.Healthy, report.Summary);
-    }
-
-    [Fact]
-    public void The_seed_fixture_warns_only_about_its_legacy_mechanisms()
-    {
-        var report = Analyse("seed", TlsSource.Secret, new Listener(ListenerKind.Smtp, 25), new Listener(ListenerKind.Submission, 587));
-
-        Assert.Equal([FindingCodes.LegacyAuthMechanism], report.Findings.Select(f => f.Code));
-        Assert.Equal(PolicySummary.Warning, report.Summary);
-        Assert.Equal(("True", "RelayRestricted"), (report.Condition(ConditionTypes.RelayProtected).Status, report.Condition(ConditionTypes.RelayProtected).Reason));
-        var auth = report.Condition(ConditionTypes.AuthProtected);
-        Assert.Equal(("True", FindingCodes.LegacyAuthMechanism), (auth.Status, auth.Reason));
-        Assert.Contains("CRAM-MD5 and DIGEST-MD5", auth.Message);
-    }
-
-    [Fact]
     public void The_tutorial_as_written_keeps_its_policy_but_not_its_spellings()
     {
-        var report = Analyse("tutorial", TlsSource.Secret, new Listener(ListenerKind.Smtp, 25));
+        var input = new PolicyInput(EffectiveConfig.Parse(ReadTutorial("main.cf"), ReadTutorial("master.cf")), SmtpdConf.Parse(ReadTutorial("smtpd.conf")),
+            TlsSource.Secret, [new Listener(ListenerKind.Smtp, 25)]);
+
+        var report = PolicyChain.Standard.Evaluate(input);
 
         Assert.Equal(
             [
@@ -87,7 +64,7 @@ public class PolicyChainTests
                 (FindingCodes.DeprecatedParameter, "smtpd_tls_key_file"),
                 (FindingCodes.RenamedRestriction, "smtpd_recipient_restrictions"),
             ],
-            report.Findings.Select(f => (f.Code, f.Parameter)));
+            report.Findings.Select(f => (f.Code, f.Location)));
         Assert.Equal(PolicySummary.Warning, report.Summary);
         Assert.All(report.Conditions, c => Assert.Equal("True", c.Status));
     }

@@ -11,7 +11,7 @@ public class RelayRulesTests
         var finding = Assert.Single(Config.Main("smtpd_relay_restrictions = permit_mynetworks, permit, reject_unauth_destination").Findings(RelayRules.OpenRelay));
 
         Assert.Equal((Severity.Error, FindingCodes.OpenRelay, "smtpd_relay_restrictions", ConditionTypes.RelayProtected),
-            (finding.Severity, finding.Code, finding.Parameter, finding.ConditionType));
+            (finding.Severity, finding.Code, finding.Location, finding.ConditionType));
         Assert.Contains("permits every client", finding.Message);
     }
 
@@ -28,7 +28,7 @@ public class RelayRulesTests
     {
         var finding = Assert.Single(Config.Service("587", "-o smtpd_relay_restrictions=permit,reject_unauth_destination").Findings(RelayRules.OpenRelay));
 
-        Assert.Equal("587/smtpd_relay_restrictions", finding.Parameter);
+        Assert.Equal("587/smtpd_relay_restrictions", finding.Location);
     }
 
     [Fact]
@@ -114,7 +114,7 @@ public class RelayRulesTests
     {
         var finding = Assert.Single(Config.Main($"mynetworks = {mynetworks}").Findings(RelayRules.TrustedNetworksTooWide));
 
-        Assert.Equal((Severity.Error, FindingCodes.TrustedNetworksOpen, "mynetworks"), (finding.Severity, finding.Code, finding.Parameter));
+        Assert.Equal((Severity.Error, FindingCodes.TrustedNetworksOpen, "mynetworks"), (finding.Severity, finding.Code, finding.Location));
     }
 
     [Theory]
@@ -142,7 +142,7 @@ public class RelayRulesTests
     {
         var finding = Assert.Single(Config.Service("587", "-o mynetworks=10.0.0.0/8").Findings(RelayRules.TrustedNetworksTooWide));
 
-        Assert.Equal("587/mynetworks", finding.Parameter);
+        Assert.Equal("587/mynetworks", finding.Location);
     }
 
     [Fact]

@@ -13,8 +13,12 @@ public class RenderedSamplePolicyTests
         var report = Analyse("seed");
 
         Assert.Equal(PolicySummary.Warning, report.Summary);
-        Assert.Equal(["LegacyAuthMechanism"], report.Findings.Where(f => f.Severity != Severity.Info).Select(f => f.Code).Distinct());
+        Assert.Equal([FindingCodes.LegacyAuthMechanism], report.Findings.Where(f => f.Severity != Severity.Info).Select(f => f.Code).Distinct());
         Assert.All(report.Conditions, c => Assert.Equal("True", c.Status));
+        Assert.Equal("RelayRestricted", report.Condition(ConditionTypes.RelayProtected).Reason);
+        var auth = report.Condition(ConditionTypes.AuthProtected);
+        Assert.Equal(FindingCodes.LegacyAuthMechanism, auth.Reason);
+        Assert.Contains("CRAM-MD5 and DIGEST-MD5", auth.Message);
     }
 
     [Fact]

@@ -11,7 +11,7 @@ public class TlsRulesTests
     {
         var finding = Assert.Single(Config.Tls(TlsSource.None).Findings(TlsRules.NoCertificateSource));
 
-        Assert.Equal((Severity.Error, "spec.tls", ConditionTypes.TlsReady), (finding.Severity, finding.Parameter, finding.ConditionType));
+        Assert.Equal((Severity.Error, "spec.tls", ConditionTypes.TlsReady), (finding.Severity, finding.Location, finding.ConditionType));
         Assert.Contains("465, 587", finding.Message);
     }
 
@@ -29,7 +29,7 @@ public class TlsRulesTests
         var findings = Config.Without("smtpd_tls_chain_files").Findings(TlsRules.CertificateNotConfigured);
 
         Assert.Equal(2, findings.Count);
-        Assert.All(findings, f => Assert.Equal((Severity.Error, "smtpd_tls_chain_files"), (f.Severity, f.Parameter)));
+        Assert.All(findings, f => Assert.Equal((Severity.Error, "smtpd_tls_chain_files"), (f.Severity, f.Location)));
         Assert.Contains("handshake", findings[0].Message);
         Assert.Contains("454", findings[1].Message);
     }
@@ -55,7 +55,7 @@ public class TlsRulesTests
     {
         var finding = Assert.Single(Config.Service("587", options).Findings(TlsRules.SubmissionTlsNotRequired));
 
-        Assert.Equal((Severity.Error, "587/smtpd_tls_security_level"), (finding.Severity, finding.Parameter));
+        Assert.Equal((Severity.Error, "587/smtpd_tls_security_level"), (finding.Severity, finding.Location));
     }
 
     [Fact]
@@ -78,7 +78,7 @@ public class TlsRulesTests
     {
         var finding = Assert.Single(Config.Service("465", "-o smtpd_tls_wrappermode=no -o smtpd_tls_security_level=encrypt").Findings(TlsRules.ImplicitTlsMissing));
 
-        Assert.Equal("465/smtpd_tls_wrappermode", finding.Parameter);
+        Assert.Equal("465/smtpd_tls_wrappermode", finding.Location);
     }
 
     [Fact]
@@ -95,7 +95,7 @@ public class TlsRulesTests
     {
         var finding = Assert.Single(Config.Main(main).Findings(TlsRules.WeakTlsProtocols));
 
-        Assert.Equal((Severity.Warning, parameter), (finding.Severity, finding.Parameter));
+        Assert.Equal((Severity.Warning, parameter), (finding.Severity, finding.Location));
     }
 
     [Fact]

@@ -78,4 +78,44 @@ public class SubmissionValidatorTests
 
         Assert.Contains("a\\u000ab", result.ToString());
     }
+
+    [Fact]
+    public void Every_Secret_name_follows_one_rule()
+    {
+        var tooLong = new string('a', 254);
+        var result = SubmissionValidator.Validate(Gen.Submission("m",
+            s => s.Tls = new TlsSpec { SecretName = tooLong },
+            s => s.Auth.Users[0].PasswordSecretRef = new SecretKeyReference { Name = tooLong },
+            s => s.RelayHost = new RelayHostSpec { Host = "smtp.example.com", CredentialsSecretRef = new SecretReference { Name = tooLong } }));
+
+        Assert.Equal(["spec.auth.users[0].passwordSecretRef.name", "spec.tls.secretName", "spec.relayHost.credentialsSecretRef.name"],
+            result.Errors.Select(e => e.Field));
+        Assert.All(result.Errors, e => Assert.EndsWith("is not a Secret name", e.Message));
+    }
+
+    [Fact]
+    public void Errors_say_whether_a_value_is_missing_wrong_or_repeated()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.Hostname = "",
+            s => s.TrustedNetworks = ["10.0.0.0/8", "nope", "10.0.0.0/8"],
+            s => s.Auth.Users = [new UserSpec { Name = "alice" }, new UserSpec { Name = "alice" }]));
+
+        Assert.Equal(
+            [
+                (FieldErrorType.Required, "spec.hostname"),
+                (FieldErrorType.Invalid, "spec.trustedNetworks[1]"),
+                (FieldErrorType.Duplicate, "spec.trustedNetworks[2]"),
+                (FieldErrorType.Duplicate, "spec.auth.users[1].name"),
+            ],
+            result.Errors.Select(e => (e.Type, e.Field)));
+        Assert.Equal("\"alice\" is already spec.auth.users[0]", result.Errors[^1].Message);
+    }
+
+    [Fact]
+    public void A_repeated_enum_value_is_quoted_as_written()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.AllowMailToCommands = [MailToCommandsSource.Alias, MailToCommandsSource.Alias]));
+
+        Assert.Equal("spec.allowMailToCommands[1]: \"alias\" is listed twice", result.ToString());
+    }
 }

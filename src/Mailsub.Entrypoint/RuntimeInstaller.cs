@@ -110,7 +110,7 @@ internal sealed class RuntimeInstaller(
             return null;
 
         var overrides = RuntimeOverrides.For(options, state, RuntimeOverrides.HasCaFile(inputs.Tls),
-            MainCf.Parse(mainCf)["smtp_sasl_password_maps"]);
+            MainCf.Parse(mainCf)["smtp_sasl_password_maps"], TlsFingerprints.Of(inputs.Tls.Text(TlsFiles.Certificate) ?? ""));
         return new RuntimeConfig(
             MainCf.WithParameters(mainCf, overrides, "mailsub-entrypoint: paths of this pod"),
             masterCf,

@@ -9,8 +9,11 @@ public static class RuntimeOverrides
 {
     /// <param name="renderedPasswordMaps">smtp_sasl_password_maps as the mounted main.cf sets
     /// it; with --relay, it is pointed at the state directory's table unless it already is.</param>
+    /// <param name="certificateFingerprints">The mounted certificate's (<see cref="TlsFingerprints"/>):
+    /// the peers the handoff listener lets relay (QueueHandoff).</param>
     public static IReadOnlyList<KeyValuePair<string, string>> For(
-        EntrypointOptions options, StateLayout state, bool hasCaFile, string? renderedPasswordMaps = null)
+        EntrypointOptions options, StateLayout state, bool hasCaFile, string? renderedPasswordMaps = null,
+        IReadOnlyList<string>? certificateFingerprints = null)
     {
         var parameters = new List<KeyValuePair<string, string>>
         {
@@ -23,6 +26,8 @@ public static class RuntimeOverrides
             new("smtpd_tls_CAfile", hasCaFile ? Path.Combine(options.TlsDir, TlsFiles.CaCertificate) : ""),
             new("cyrus_sasl_config_path", StateLayout.SaslConfigDir(state.ConfigLink)),
         };
+        if (certificateFingerprints is { Count: > 0 })
+            parameters.Add(new("relay_clientcerts", QueueHandoff.ClientCertificates(certificateFingerprints)));
         if (options.Listen is { } listen)
             parameters.Add(new("inet_interfaces", listen));
         if (options.RelayDir is not null

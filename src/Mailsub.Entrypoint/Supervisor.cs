@@ -10,6 +10,9 @@ internal sealed class Supervisor
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(500);
     private static readonly TimeSpan ServiceDrainDelay = TimeSpan.FromSeconds(3);
+    // How long a stopping pod waits for the relay before it hands what is left to a peer: a
+    // relay that answers delivers a small queue well within it.
+    private static readonly TimeSpan RelayDrain = TimeSpan.FromSeconds(5);
 
     private readonly EntrypointOptions _options;
     private readonly StateLayout _state;
@@ -124,7 +127,7 @@ internal sealed class Supervisor
             Report.Info($"stopping: not ready any more; serving {ServiceDrainDelay.TotalSeconds:0} s more while the Service forgets this pod");
             await Task.Delay(ServiceDrainDelay);
         }
-        return await DrainAndStopAsync(master);
+        return await DrainAndStopAsync(master, appliedInputs);
     }
 
     private IEnumerable<string> InputDirectories =>
@@ -181,9 +184,10 @@ internal sealed class Supervisor
         return result.ExitCode == 0;
     }
 
-    /// <summary>Closes the listeners, gives the queue until the grace period ends to empty,
-    /// then stops master and waits for it.</summary>
-    private async Task<int> DrainAndStopAsync(Process master)
+    /// <summary>Closes the listeners and delivers the queue to the relay; what the relay does not
+    /// take within <see cref="RelayDrain"/> goes to a peer (<see cref="QueueHandoff"/>), until the
+    /// grace period ends. Then stops master and waits for it.</summary>
+    private async Task<int> DrainAndStopAsync(Process master, InputSnapshot inputs)
     {
         var deadline = Stopwatch.StartNew();
         Report.Info($"stopping: closing the SMTP listeners and delivering the queue for up to {_options.Grace.TotalSeconds:0} s");
@@ -196,15 +200,13 @@ internal sealed class Supervisor
         }
 
         await _postfix.FlushAsync(_state.ConfigLink);
-        int left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
-        while (left > 0 && deadline.Elapsed + PollInterval < _options.Grace && !master.HasExited)
-        {
-            await Task.Delay(PollInterval);
-            left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
-        }
+        int left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
+        if (left > 0 && await HandOffAsync(left, inputs))
+            left = await WaitForEmptyQueueAsync(master, deadline, _options.Grace);
         if (left > 0)
-            Report.Info($"{left} message(s) still queued in {_state.QueueDir}; they are delivered when Postfix next starts on this state directory");
-
+            Report.Error($"{left} message(s) still queued in {_state.QueueDir} go with this pod's volume: neither the relay host " +
+                "nor a peer took them in time. Keep a second replica running (spec.workload.replicas) and the relay host reachable, " +
+                "or raise the pod's terminationGracePeriodSeconds.");
         if (!master.HasExited)
             await _postfix.StopAsync(_state.ConfigLink);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -220,5 +222,40 @@ internal sealed class Supervisor
         }
         Report.Info("Postfix stopped");
         return 0;
+    }
+
+    /// <summary>Waits until the queue is empty, master is gone or <paramref name="until"/> has passed since <paramref name="since"/>; returns what is left.</summary>
+    private async Task<int> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until)
+    {
+        int left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        while (left > 0 && since.Elapsed + PollInterval < until && !master.HasExited)
+        {
+            await Task.Delay(PollInterval);
+            left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        }
+        return left;
+    }
+
+    /// <summary>Points every route of the queue at the peers Service and flushes; false when there is no peer to go to.</summary>
+    private async Task<bool> HandOffAsync(int left, InputSnapshot inputs)
+    {
+        if (QueueHandoff.ParsePeer(inputs.Config.Text(QueueHandoff.PeerFileName)) is not { } peer
+            || inputs.Tls.Text(TlsFiles.Certificate) is not { Length: > 0 } || _store.Active is not { } active)
+        {
+            Report.Info($"{left} message(s) not delivered yet, and no peer is known to hand them to (the ConfigMap has no {QueueHandoff.PeerFileName}, or there is no certificate)");
+            return false;
+        }
+        var parameters = QueueHandoff.ClientParameters(peer, Path.Combine(_options.TlsDir, TlsFiles.Key), Path.Combine(_options.TlsDir, TlsFiles.Certificate));
+        string handoff = _store.Write(active with
+        {
+            MainCf = MainCf.WithParameters(active.MainCf, parameters, "mailsub-entrypoint: draining, the queue goes to a peer"),
+            MasterCf = MasterCf.WithoutInetServices(active.MasterCf),
+        });
+        _store.Activate(handoff, active);
+        if (!await ReloadAsync("pointed the queue at a peer"))
+            return false;
+        await _postfix.FlushAsync(_state.ConfigLink);
+        Report.Info($"handing {left} message(s) the relay host has not taken to a peer at {peer}");
+        return true;
     }
 }

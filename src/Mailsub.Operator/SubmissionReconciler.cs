@@ -1,3 +1,4 @@
+using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -97,7 +98,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
     private async Task<int> ApplyChildrenAsync(MailSubmission submission, ValidSubmission valid, RenderedConfig rendered,
         IReadOnlyDictionary<string, string> passwords, CancellationToken ct)
     {
-        var options = new BuildOptions(state.Options.PostfixImage, state.DisruptionBudgetVersion);
+        var options = new BuildOptions(state.Options.PostfixImage, state.DisruptionBudgetVersion, PeersClusterIp(valid));
         var keep = new HashSet<(ApiResource, string)>
         {
             (WellKnownResources.Secrets, ChildNames.GeneratedPasswords(valid)),
@@ -131,6 +132,10 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             string.Join(",", ChildMetadata.Selector(valid).Select(l => $"{l.Key}={l.Value}")), version, secretVersions, mountedChanged, ct).ConfigureAwait(false);
         return changes;
     }
+
+    /// <summary>The peers Service's address as the cache shows it: none before its first apply, so the ConfigMap names it a reconcile later.</summary>
+    private IPAddress? PeersClusterIp(ValidSubmission valid) =>
+        IPAddress.TryParse(JsonPath.GetString(state.CacheOf(WellKnownResources.Services)?.Get(valid.Namespace, ChildNames.Peers(valid)), "spec", "clusterIP"), out var ip) ? ip : null;
 
     // No kubelet runs against the integration tests' control plane, so nothing makes pods ready
     // there: the tests patch the Deployment's status, as envtest users do.

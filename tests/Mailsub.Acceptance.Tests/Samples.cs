@@ -33,7 +33,10 @@ internal static class Samples
     /// <summary>Runs the rendered resource through the entrypoint: its numeric ports mapped to
     /// free loopback ports, its relayhost the instance's smtp-sink, and a self-signed
     /// certificate for the resource's hostname.</summary>
-    public static async Task<PostfixInstance> StartAsync(MailSubmission resource, IReadOnlyDictionary<string, string> users)
+    /// <param name="tls">The TLS Secret; a fresh self-signed certificate for the hostname when null.</param>
+    /// <param name="mainCf">main.cf parameters on top of the rendered file (relayhost: the instance's sink).</param>
+    public static async Task<PostfixInstance> StartAsync(MailSubmission resource, IReadOnlyDictionary<string, string> users,
+        TlsMaterial? tls = null, IReadOnlyDictionary<string, string>? mainCf = null)
     {
         var rendered = Render(resource);
         string dir = Directory.CreateTempSubdirectory("mailsub-acceptance-").FullName;
@@ -45,7 +48,9 @@ internal static class Samples
             {
                 ConfigDirectory = dir,
                 Users = users,
-                Tls = TlsMaterial.SelfSigned(resource.Spec.Hostname),
+                Tls = tls ?? TlsMaterial.SelfSigned(resource.Spec.Hostname),
+                MainCfParameters = mainCf ?? new Dictionary<string, string>(),
+                GraceSeconds = 20,
             });
         }
         finally

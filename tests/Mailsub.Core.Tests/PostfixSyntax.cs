@@ -8,7 +8,7 @@ public static partial class PostfixSyntax
     [GeneratedRegex(@"^(?<name>[A-Za-z0-9_]+) =( (?<value>\S.*))?$")]
     private static partial Regex AssignmentRegex();
 
-    [GeneratedRegex(@"^\s+-o (?<name>[A-Za-z0-9_]+)=\S+$")]
+    [GeneratedRegex(@"^\s+-o (?<name>[A-Za-z0-9_]+)=\S*$")]
     private static partial Regex OverrideRegex();
 
     /// <summary>main.cf parameters in order; a line that is none of comment, blank, assignment or continuation fails.</summary>

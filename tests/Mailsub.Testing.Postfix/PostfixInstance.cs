@@ -225,12 +225,11 @@ public sealed class PostfixInstance : IAsyncDisposable
         foreach (var (name, value) in _options.MainCfParameters)
             mainParameters[name] = value;
 
-        Config.Write(new Dictionary<string, byte[]>
-        {
-            ["main.cf"] = Encoding.UTF8.GetBytes(MainCf.WithParameters(_rendered["main.cf"], mainParameters.ToArray(), "Mailsub.Testing.Postfix")),
-            ["master.cf"] = Encoding.UTF8.GetBytes(MasterCf.WithInetServicesRenamed(masterCf, renames)),
-            ["smtpd.conf"] = Encoding.UTF8.GetBytes(_rendered["smtpd.conf"]),
-        });
+        // Other ConfigMap keys (QueueHandoff's peer file) go as they are.
+        var files = _rendered.ToDictionary(f => f.Key, f => Encoding.UTF8.GetBytes(f.Value));
+        files["main.cf"] = Encoding.UTF8.GetBytes(MainCf.WithParameters(_rendered["main.cf"], mainParameters.ToArray(), "Mailsub.Testing.Postfix"));
+        files["master.cf"] = Encoding.UTF8.GetBytes(MasterCf.WithInetServicesRenamed(masterCf, renames));
+        Config.Write(files);
     }
 
     private async Task LaunchAsync()

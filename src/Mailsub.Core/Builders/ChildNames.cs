@@ -14,6 +14,9 @@ public static class ChildNames
     /// <summary>The Service: clients connect to the resource's own name.</summary>
     public static string Service(ValidSubmission valid) => valid.Name;
 
+    /// <summary>The ClusterIP Service a draining pod hands its queue to (QueueHandoff).</summary>
+    public static string Peers(ValidSubmission valid) => valid.Name + "-peers";
+
     /// <summary>The Secret with every user's password, one key per login name.</summary>
     public static string Users(ValidSubmission valid) => valid.Name + "-users";
 

@@ -18,13 +18,15 @@ public static class ChildObjects
     {
         List<IKubernetesObject<V1ObjectMeta>> objects =
         [
-            PostfixConfigMap.Build(valid, rendered),
+            PostfixConfigMap.Build(valid, rendered, options),
             UsersSecret.Build(valid, passwords),
         ];
         if (ServerCertificate.Build(valid) is { } certificate)
             objects.Add(certificate);
         objects.Add(PostfixDeployment.Build(valid, rendered, options));
         objects.Add(SubmissionService.Build(valid));
+        if (PeersService.Build(valid) is { } peers)
+            objects.Add(peers);
         if (PostfixDisruptionBudget.Build(valid, options) is { } budget)
             objects.Add(budget);
         return objects;

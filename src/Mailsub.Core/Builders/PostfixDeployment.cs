@@ -69,6 +69,8 @@ public static class PostfixDeployment
             [
                 .. valid.Listeners.Select(l => new V1ContainerPort { Name = l.ServiceName, ContainerPort = l.Port, Protocol = "TCP" }),
                 new V1ContainerPort { Name = HealthPortName, ContainerPort = HealthPort, Protocol = "TCP" },
+                .. valid.TlsSource == TlsSource.None ? Array.Empty<V1ContainerPort>()
+                    : [new V1ContainerPort { Name = PeersService.PortName, ContainerPort = QueueHandoff.Port, Protocol = "TCP" }],
             ],
             // The entrypoint answers these (src/Mailsub.Entrypoint/HealthServer.cs): ready when every
             // listener greets with 220, not only when master holds its port; alive while master

@@ -35,6 +35,7 @@ internal static class TemplateModel
             ["allow_mail_to_commands"] = string.Join(", ", spec.AllowMailToCommands.Select(CommandSource)),
             ["extra_config"] = ExtraConfig(spec.ExtraConfig),
             ["listeners"] = Listeners(valid.Listeners),
+            ["handoff_port"] = QueueHandoff.Port.ToString(CultureInfo.InvariantCulture),
         };
         return model;
     }

@@ -27,9 +27,9 @@ public class ChildObjectsTests
         var modern = Samples.Valid("modern");
         var seed = Gen.Valid(Gen.Submission("seed", s => s.Workload.Replicas = 1));
 
-        Assert.Equal(["ConfigMap/modern-postfix", "Secret/modern-users", "Certificate/modern-tls", "Deployment/modern-postfix", "Service/modern", "PodDisruptionBudget/modern-postfix"],
+        Assert.Equal(["ConfigMap/modern-postfix", "Secret/modern-users", "Certificate/modern-tls", "Deployment/modern-postfix", "Service/modern", "Service/modern-peers", "PodDisruptionBudget/modern-postfix"],
             Names(ChildObjects.Build(modern, BuildGen.Rendered(modern), BuildGen.Passwords(modern), BuildGen.Options())));
-        Assert.Equal(["ConfigMap/seed-postfix", "Secret/seed-users", "Deployment/seed-postfix", "Service/seed"],
+        Assert.Equal(["ConfigMap/seed-postfix", "Secret/seed-users", "Deployment/seed-postfix", "Service/seed", "Service/seed-peers"],
             Names(ChildObjects.Build(seed, BuildGen.Rendered(seed), BuildGen.Passwords(seed), BuildGen.Options())));
     }
 

@@ -12,7 +12,7 @@ public class PostfixConfigMapTests
         var valid = Samples.Valid("modern");
         var rendered = BuildGen.Rendered(valid);
 
-        var configMap = PostfixConfigMap.Build(valid, rendered);
+        var configMap = PostfixConfigMap.Build(valid, rendered, BuildGen.Options());
 
         Assert.Equal(("v1", "ConfigMap", "modern-postfix", "mail"), (configMap.ApiVersion, configMap.Kind, configMap.Metadata.Name, configMap.Metadata.NamespaceProperty));
         Assert.Equal(["main.cf", "master.cf", "smtpd.conf"], configMap.Data.Keys);
@@ -27,7 +27,7 @@ public class PostfixConfigMapTests
     {
         var valid = Samples.Valid("modern");
 
-        var configMap = PostfixConfigMap.Build(valid, BuildGen.Rendered(valid));
+        var configMap = PostfixConfigMap.Build(valid, BuildGen.Rendered(valid), BuildGen.Options());
 
         Assert.All(BuildGen.Passwords(valid).Values, password => Assert.All(configMap.Data.Values, file => Assert.DoesNotContain(password, file)));
         Assert.DoesNotContain("password", configMap.Data[MainCf.FileName], StringComparison.OrdinalIgnoreCase);
@@ -38,10 +38,20 @@ public class PostfixConfigMapTests
     {
         var valid = Samples.Valid("seed");
 
-        var labels = PostfixConfigMap.Build(valid, BuildGen.Rendered(valid)).Metadata.Labels;
+        var labels = PostfixConfigMap.Build(valid, BuildGen.Rendered(valid), BuildGen.Options()).Metadata.Labels;
 
         Assert.Equal(ChildMetadata.Labels(valid), labels);
         Assert.Equal("seed", labels["app.kubernetes.io/instance"]);
         Assert.Equal("seed", labels["mailsub.dev/submission"]);
+    }
+
+    [Fact]
+    public void Names_the_peers_Service_once_it_has_an_address()
+    {
+        var valid = Samples.Valid("modern");
+        var withAddress = BuildGen.Options() with { PeersClusterIp = System.Net.IPAddress.Parse("10.96.0.7") };
+
+        Assert.DoesNotContain(QueueHandoff.PeerFileName, PostfixConfigMap.Build(valid, BuildGen.Rendered(valid), BuildGen.Options()).Data.Keys);
+        Assert.Equal("[10.96.0.7]:19587", PostfixConfigMap.Build(valid, BuildGen.Rendered(valid), withAddress).Data[QueueHandoff.PeerFileName]);
     }
 }

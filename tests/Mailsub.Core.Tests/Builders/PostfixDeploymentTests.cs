@@ -35,7 +35,7 @@ public class PostfixDeploymentTests
     {
         var container = Container(Build(Samples.Valid("modern")));
 
-        Assert.Equal(["submissions/465/TCP", "submission/587/TCP", "health/8025/TCP"], container.Ports.Select(p => $"{p.Name}/{p.ContainerPort}/{p.Protocol}"));
+        Assert.Equal(["submissions/465/TCP", "submission/587/TCP", "health/8025/TCP", "handoff/19587/TCP"], container.Ports.Select(p => $"{p.Name}/{p.ContainerPort}/{p.Protocol}"));
         Assert.Equal(("/readyz", "health"), (container.ReadinessProbe.HttpGet.Path, (string)container.ReadinessProbe.HttpGet.Port.Value));
         Assert.Equal(("/livez", "health"), (container.LivenessProbe.HttpGet.Path, (string)container.LivenessProbe.HttpGet.Port.Value));
     }
@@ -109,7 +109,7 @@ public class PostfixDeploymentTests
         // The entrypoint reads --config DIR/{main.cf,master.cf,smtpd.conf}: no items, no subdirectory.
         Assert.Null(pod.Volumes[0].ConfigMap.Items);
         Assert.Equal(["main.cf", "master.cf", "smtpd.conf"],
-            PostfixConfigMap.Build(valid, BuildGen.Rendered(valid)).Data.Keys.Order(StringComparer.Ordinal));
+            PostfixConfigMap.Build(valid, BuildGen.Rendered(valid), BuildGen.Options()).Data.Keys.Order(StringComparer.Ordinal));
         Assert.Equal("relay-postfix", pod.Volumes[0].ConfigMap.Name);
         Assert.Equal(["relay-users", "relay-tls", "relay-credentials"], pod.Volumes.Where(v => v.Secret is not null).Select(v => v.Secret.SecretName));
         Assert.All(pod.Volumes.Where(v => v.Secret is not null), v => Assert.Equal(256, v.Secret.DefaultMode));

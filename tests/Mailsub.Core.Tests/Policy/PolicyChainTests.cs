@@ -25,7 +25,8 @@ public class PolicyChainTests
         var input = PolicyInput.From(submission, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf);
 
         Assert.Equal(TlsSource.Secret, input.TlsSource);
-        Assert.Equal([ListenerKind.Submissions, ListenerKind.Submission], input.Config.Listeners.Select(input.KindOf));
+        // The queue handoff listener is plain SMTP to the analysis: relay only by client certificate.
+        Assert.Equal([ListenerKind.Submissions, ListenerKind.Submission, ListenerKind.Smtp], input.Config.Listeners.Select(input.KindOf));
         Assert.Equal(PolicySummary.Healthy, PolicyChain.Standard.Evaluate(input).Summary);
     }
 

@@ -43,6 +43,18 @@ public class SubmissionValidatorTests
         Assert.Equal("example.com", Gen.Valid(Gen.Submission("m", s => s.Hostname = "example.com")).Domain);
     }
 
+    [Theory]
+    [InlineData(8025, "health")]
+    [InlineData(19587, "queue handoff")]
+    public void A_listener_cannot_take_a_port_the_pod_uses_itself(int port, string use)
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.Listeners = new ListenersSpec { Submission = new ListenerSpec { Port = port } }));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("spec.listeners.submission.port", error.Field.ToString());
+        Assert.Contains($"{port} is the pod's own {use} port", error.Message);
+    }
+
     [Fact]
     public void Plaintext_only_listener_needs_no_certificate()
     {

@@ -1,0 +1,57 @@
+using MailKit.Security;
+using Mailsub.Postfix;
+using Mailsub.Testing.Postfix;
+using Mailsub.Testing.Smtp;
+using Xunit.Abstractions;
+
+namespace Mailsub.Acceptance.Tests;
+
+/// <summary>
+/// Two replicas of samples/modern.yaml with the same certificate, as a Deployment runs them: one
+/// whose relay host is down stops with a message in its queue and hands it to the other, which
+/// delivers it; a client without that certificate cannot use the handoff listener.
+/// </summary>
+[Collection(PostfixCollection.Name)]
+public sealed class QueueHandoffTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task A_stopping_replica_hands_what_the_relay_did_not_take_to_a_peer()
+    {
+        var tls = TlsMaterial.SelfSigned("mail.example.com");
+        await using var peer = await Samples.StartAsync(Samples.Read("modern"), ModernSample.InitialUsers, tls);
+        var deadRelay = $"[127.0.0.1]:{LoopbackPorts.Free()}";
+        await using var stopping = await Samples.StartAsync(Samples.Read("modern"), ModernSample.InitialUsers, tls,
+            new Dictionary<string, string> { ["relayhost"] = deadRelay });
+        var subject = $"handed off {Guid.NewGuid()}";
+        using (var client = await MailClient.ConnectAsync(stopping.AsServer(), 587))
+        {
+            await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
+            await client.SendAsync("alice@example.com", "someone@example.org", subject);
+        }
+        Assert.True(await stopping.Output.WaitForAsync("status=deferred", TimeSpan.FromSeconds(15)), stopping.Describe());
+
+        // What the operator writes into the ConfigMap once the peers Service has its address.
+        stopping.WriteConfig(QueueHandoff.PeerFileName, $"[127.0.0.1]:{peer.Port(QueueHandoff.Port)}");
+        Assert.True(await stopping.Errors.WaitForAsync("applied the changes", TimeSpan.FromSeconds(15)), stopping.Describe());
+        int exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
+
+        output.WriteLine(stopping.Errors.Text);
+        Assert.True(exitCode == 0, stopping.Describe());
+        await peer.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(20));
+        Assert.Contains("handing 1 message(s)", stopping.Errors.Text);
+        Assert.DoesNotContain("still queued", stopping.Errors.Text);
+        Assert.Contains("postfix/handoff", peer.Output.Text);
+    }
+
+    [Fact]
+    public async Task Without_the_certificate_the_handoff_listener_relays_nothing()
+    {
+        await using var peer = await Samples.StartAsync(Samples.Read("modern"), ModernSample.InitialUsers);
+        using var client = await MailClient.ConnectAsync(peer.AsServer(), QueueHandoff.Port);
+
+        var (code, reply) = await client.RefusedAsync("alice@example.com", "someone@example.org");
+
+        Assert.True(code == 554, client.Describe(reply));
+        Assert.Contains("Access denied", reply);
+    }
+}

@@ -33,6 +33,7 @@ internal static class TemplateModel
             ["relay"] = spec.RelayHost is { } relayHost ? Relay(relayHost) : null,
             ["limits"] = Limits(spec.Limits),
             ["allow_mail_to_commands"] = string.Join(", ", spec.AllowMailToCommands.Select(CommandSource)),
+            ["relay_retry"] = Array(RelayRetry.For(spec).Select(p => new ScriptObject { ["name"] = p.Key, ["value"] = p.Value })),
             ["extra_config"] = ExtraConfig(spec.ExtraConfig),
             ["listeners"] = Listeners(valid.Listeners),
             ["handoff_port"] = QueueHandoff.Port.ToString(CultureInfo.InvariantCulture),

@@ -21,9 +21,25 @@ public class RenderedParametersTests
         {
             var parameters = PostfixSyntax.MainCfParameters(PostfixRenderer.Render(valid).MainCf);
             var unreserved = parameters.Select(p => p.Name)
-                .Where(name => !PostfixParameters.Reserved.ContainsKey(name) && !valid.Spec.ExtraConfig.ContainsKey(name));
+                .Where(name => !PostfixParameters.Reserved.ContainsKey(name) && !valid.Spec.ExtraConfig.ContainsKey(name)
+                    && !RelayRetry.Defaults.Any(d => d.Key == name));
             Assert.True(!unreserved.Any(), $"{valid.Name}: main.cf sets {string.Join(", ", unreserved)}, which PostfixParameters.Reserved lacks");
         }
+    }
+
+    [Fact]
+    public void Relay_retry_timing_is_set_only_for_a_relay_host_and_extra_config_replaces_it_whole()
+    {
+        Assert.DoesNotContain("minimal_backoff_time", PostfixRenderer.Render(Samples.Valid("modern")).MainCf);
+        var relayed = Variations.Valid("relay-ipv6-may");
+        Assert.Contains("minimal_backoff_time = 30s", PostfixRenderer.Render(relayed).MainCf);
+
+        relayed.Spec.ExtraConfig["maximal_backoff_time"] = "4000s";
+        var mainCf = PostfixRenderer.Render(relayed).MainCf;
+
+        Assert.DoesNotContain("minimal_backoff_time", mainCf);
+        Assert.DoesNotContain("queue_run_delay", mainCf);
+        Assert.Contains("maximal_backoff_time = 4000s", mainCf);
     }
 
     [Fact]

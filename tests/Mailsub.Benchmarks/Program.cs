@@ -3,17 +3,26 @@ using Mailsub.Benchmarks.Controller;
 
 // `make bench`: each harness prints its figures beside a baseline measured in the same run.
 var which = args.FirstOrDefault() ?? "render";
-return which switch
+try
 {
-    "render" => RenderBenchmark.Run(),
-    "smtp" => await SmtpBenchmark.RunAsync(args[1..]),
-    "controller" => await ControllerBenchmark.RunAsync(args[1..]),
-    _ => Usage(),
-};
+    return which switch
+    {
+        "render" => RenderBenchmark.Run(),
+        "smtp" => await SmtpBenchmark.RunAsync(args[1..]),
+        "controller" => await ControllerBenchmark.RunAsync(args[1..]),
+        _ => Usage(),
+    };
+}
+catch (Exception e)
+{
+    // A harness that breaks says where, in one line and the trace, and exits 1: no unhandled-exception dump.
+    Console.Error.WriteLine($"benchmark {which} failed: {e.GetType().Name}: {e.Message}\n{e.StackTrace}");
+    return 1;
+}
 
 static int Usage()
 {
-    Console.Error.WriteLine("usage: Mailsub.Benchmarks render | smtp [--seconds N] [--rounds N] [--detail]\n" +
+    Console.Error.WriteLine("usage: Mailsub.Benchmarks render | smtp [--seconds N] [--rounds N] [--detail] [--quick]\n" +
         "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub]");
     return 2;
 }

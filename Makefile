@@ -33,7 +33,7 @@ node: controlplane
 test: build controlplane node
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	@echo "smoke run of the SMTP benchmark (make bench runs it in full)"
-	MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint $(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp --quick >/dev/null
+	MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint $(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp --quick
 	MAILSUB_BIN=$(CURDIR)/bin MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint hack/test-summary.sh
 
 # Only the end-to-end tests: images from images/*/Dockerfile, a real one-node cluster, the chart

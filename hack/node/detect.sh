@@ -13,12 +13,21 @@
 # shellcheck source=hack/node/node.sh
 . "$(dirname "${BASH_SOURCE[0]}")/node.sh"
 
-# node_busy: says on stdout why another node holds the machine; false when none does.
+# node_busy [LOCK [BRIDGE]]: says on stdout why another node holds the machine; false when none
+# does. Reads /proc/locks rather than trying the lock, so it never takes it from a start.sh that
+# is about to.
 node_busy() {
-  if [[ -e "${NODE_LOCK}" ]] && ! flock -n "${NODE_LOCK}" true 2>/dev/null; then
-    echo "another one-node cluster runs on this machine (${NODE_LOCK} is held: an end-to-end test or another make run)"
-  elif ip link show "${NODE_BRIDGE}" >/dev/null 2>&1; then
-    echo "the bridge ${NODE_BRIDGE} exists: a node runs or was not stopped (hack/node/stop.sh on its DIR removes it)"
+  local lock="${1:-${NODE_LOCK}}" bridge="${2:-${NODE_BRIDGE}}" dev ino
+  if [[ -e "${lock}" ]]; then
+    read -r dev ino < <(stat -L -c '%d %i' "${lock}")
+    dev="$(printf '%02x:%02x' $(((dev >> 8) & 0xfff)) $(((dev & 0xff) | ((dev >> 12) & 0xfff00))))"
+    if awk -v id="${dev}:${ino}" '$2 == "FLOCK" && $6 == id {found = 1} END {exit !found}' /proc/locks; then
+      echo "another one-node cluster runs on this machine (${lock} is held: an end-to-end test or another make run)"
+      return 0
+    fi
+  fi
+  if ip link show "${bridge}" >/dev/null 2>&1; then
+    echo "the bridge ${bridge} exists: a node runs or was not stopped (hack/node/stop.sh on its DIR removes it)"
   else
     return 1
   fi

@@ -40,11 +40,11 @@ public class RunModeTests
     }
 
     [Theory]
-    [InlineData(NotRoot, "not root")]
-    [InlineData(Busy, "another one-node cluster")]
-    public async Task Mode_node_refuses_with_the_reason_instead_of_falling_back(string stub, string reason)
+    [InlineData(NotRoot, Free, "cannot run a node: not root")]
+    [InlineData(Passes, Busy, "another one-node cluster")]
+    public async Task Mode_node_refuses_with_the_reason_instead_of_falling_back(string preflight, string busy, string reason)
     {
-        var result = await Detect("node", stub == Busy ? Passes : stub, stub == Busy ? Busy : Free);
+        var result = await Detect("node", preflight, busy);
         Assert.Equal(1, result.ExitCode);
         Assert.Equal("", result.Stdout);
         Assert.Contains($"MAILSUB_RUN_MODE=node, but {reason}", result.Stderr);

@@ -42,8 +42,10 @@ e2e: build node
 	$(DOTNET) build tests/Mailsub.EndToEnd.Tests -c Release --nologo -v quiet
 	MAILSUB_BIN=$(CURDIR)/bin hack/test-summary.sh tests/Mailsub.EndToEnd.Tests
 
-# The operator on a local control plane with the modern sample, served by a local Postfix on
-# 127.0.0.1:587/465 (a "kubelet for one pod" projects what the operator wrote). Ctrl-C stops it.
+# The chart, the operator and the modern sample as pods on the one-node cluster when the machine
+# allows it (root, overlayfs, iptables, no other node: hack/node/detect.sh; the node's packages and
+# binaries as `make node`), else, saying why, on a local control plane with a local Postfix on
+# 127.0.0.1:587/465. MAILSUB_RUN_MODE=node|local chooses. Ctrl-C stops and removes everything.
 run: build controlplane
 	hack/run.sh
 

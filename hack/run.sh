@@ -1,9 +1,12 @@
 #!/usr/bin/env bash
-# make run: a local control plane, the CRDs, the operator (bin/mailsub run), the modern sample
-# with a self-signed certificate, and a "kubelet for one pod" that projects the ConfigMap and
-# Secrets the operator wrote into folders (with the kubelet's atomic ..data swap) and runs
-# bin/mailsub-entrypoint on loopback. Prints the conditions, a swaks command and a line starting
-# with READY; stays in the foreground until interrupted, then stops everything it started.
+# make run. On a machine that can run the real one-node cluster (root, overlayfs, iptables; see
+# hack/node/detect.sh) it runs hack/node/run.sh: the chart, the operator and Postfix as pods. Else,
+# or with MAILSUB_RUN_MODE=local, the loopback mode below, after saying why: a local control
+# plane, the CRDs, the operator (bin/mailsub run), the modern sample with a self-signed
+# certificate, and a "kubelet for one pod" that projects the ConfigMap and Secrets the operator
+# wrote into folders (with the kubelet's atomic ..data swap) and runs bin/mailsub-entrypoint on
+# loopback. Either mode prints the conditions, a swaks command and a line starting with READY;
+# stays in the foreground until interrupted, then stops everything it started.
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 dir=${MAILSUB_RUN_DIR:-/tmp/mailsub-run}
@@ -23,6 +26,17 @@ if ! flock -n 8; then
   exit 1
 fi
 
+# Node or loopback. As root, the node's Debian packages are installed first (as make node does).
+if [ "${MAILSUB_RUN_MODE:-}" != local ] && [ "$(id -u)" = 0 ]; then
+  "$root/hack/node/deps.sh" || log "the node's packages could not be installed (see above)"
+fi
+decision=$("$root/hack/node/detect.sh") || exit 1
+if [ "$decision" = node ]; then
+  log "mode: node (this machine can run the one-node cluster; MAILSUB_RUN_MODE=local for the loopback mode)"
+  exec "$root/hack/node/run.sh"   # keeps the lock on fd 8
+fi
+log "mode: local (loopback), because ${decision#local }"
+
 pids=()
 cleanup() {
   trap - EXIT INT TERM
@@ -40,7 +54,8 @@ rm -rf "$dir" && mkdir -p "$dir/pod"
 "$root/hack/controlplane/start.sh" "$dir/cp" >&2
 # shellcheck disable=SC1091
 . "$dir/cp/env"
-api() { curl -sS --fail-with-body --cacert "$MAILSUB_CP_CA_FILE" -H "Authorization: Bearer $MAILSUB_CP_TOKEN" "$@"; }
+# shellcheck source=hack/run-steps.sh
+. "$root/hack/run-steps.sh"
 url=$MAILSUB_CP_APISERVER_URL
 apply_yaml() { # FILE PATH: server-side apply of a one-document YAML file
   api -X PATCH -H 'Content-Type: application/apply-patch+yaml' --data-binary @"$1" "$url$2?fieldManager=make-run&force=true" >/dev/null
@@ -72,15 +87,7 @@ until status=$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmission
   sleep 0.2
 done
 
-# Play cert-manager: a self-signed certificate in the Secret the Certificate names, and Ready.
-until certificate=$(api "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates" 2>/dev/null \
-  | jq -er --arg s "$tls_secret" '.items[] | select(.spec.secretName == $s) | .metadata.name'); do sleep 0.2; done
-openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 7 -subj "/CN=mail.example.com" \
-  -addext "subjectAltName=DNS:mail.example.com,DNS:smtp.example.com" -keyout "$dir/tls.key" -out "$dir/tls.crt" 2>/dev/null
-api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secrets" \
-  -d "{\"metadata\":{\"name\":\"$tls_secret\"},\"type\":\"kubernetes.io/tls\",\"data\":{\"tls.crt\":\"$(b64 <"$dir/tls.crt")\",\"tls.key\":\"$(b64 <"$dir/tls.key")\"}}" >/dev/null
-api -X PATCH -H 'Content-Type: application/merge-patch+json' "$url/apis/cert-manager.io/v1/namespaces/$ns/certificates/$certificate/status" \
-  -d '{"status":{"conditions":[{"type":"Ready","status":"True","reason":"Ready","message":"self-signed by make run"}]}}' >/dev/null
+play_cert_manager "$ns" "$tls_secret" "$dir"
 log "certificate issued (self-signed)"
 
 # The kubelet for one pod: project a ConfigMap or Secret into a folder as the kubelet does
@@ -137,9 +144,7 @@ until [ "$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$n
   mark_pods_ready; sleep 0.5
 done
 
-status=$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name")
-jq -r '.status.conditions[] | "\(.type)=\(.status)\t\(.reason)\t\(.message)"' <<<"$status"
-jq -r '"policy=\(.status.policy) configHash=\(.status.configHash)"' <<<"$status"
+print_status "$ns" "$name"
 bob=$(api "$url/api/v1/namespaces/$ns/secrets/$name-generated-passwords" | jq -r '.data.bob' | base64 -d)
 echo "KUBECONFIG=$dir/cp/kubeconfig"
 echo "swaks --server 127.0.0.1:587 --tls --auth PLAIN --auth-user bob --auth-password '$bob' --from bob@example.com --to someone@example.net --quit-after AUTH"

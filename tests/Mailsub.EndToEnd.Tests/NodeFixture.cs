@@ -12,7 +12,8 @@ public sealed class NodeCollection : ICollectionFixture<NodeFixture>;
 /// (hack/node/images.sh), the cluster (hack/node/start.sh), the chart installed with helm as a user
 /// would (the operator's own image, two replicas with leader election, in-cluster config through
 /// the <c>kubernetes</c> Service), and an smtp-sink pod every MailSubmission relays to, so no mail
-/// leaves the node. Disposal runs hack/node/stop.sh, which fails when anything is left behind.
+/// leaves the node (hack/node/install.sh, which make run shares). Disposal runs hack/node/stop.sh,
+/// which fails when anything is left behind.
 /// </summary>
 public sealed class NodeFixture : IAsyncLifetime
 {
@@ -66,20 +67,10 @@ public sealed class NodeFixture : IAsyncLifetime
         await Step("start the node", "hack/node/start.sh", [Path.Combine(_dir, "node"), .. images.Values.Select(i => i.Tarball)],
             TimeSpan.FromMinutes(5), new() { ["MAILSUB_CP_BIN_DIR"] = nodeBin });
 
-        // cert-manager's CRDs (no cert-manager controller runs here: tests play it), before the operator starts.
-        await Kubectl(null, "apply", "--server-side", "-f", Tools.PathOf("third_party", "cert-manager-v1.12.9"));
-        await Kubectl(null, "wait", "--for=condition=established", "crd/certificates.cert-manager.io", "--timeout=60s");
-
-        var (repository, tag) = (OperatorImage[..OperatorImage.LastIndexOf(':')], OperatorImage[(OperatorImage.LastIndexOf(':') + 1)..]);
-        var watch = Stopwatch.StartNew();
-        await Helm("install", Release, Tools.ChartDirectory, "--namespace", OperatorNamespace, "--create-namespace",
-            "--set", $"image.repository={repository}", "--set", $"image.tag={tag}", "--set", "image.pullPolicy=Never",
-            "--set", $"postfix.image={PostfixImage}", "--wait", "--timeout", "180s");
-        _timings["helm install --wait (operator pods Ready)"] = watch.Elapsed;
-
-        await Kubectl(Sink.Manifest(PostfixImage), "apply", "-f", "-");
-        await Kubectl(null, "-n", SinkNamespace, "rollout", "status", "deploy/sink", "--timeout=120s");
-        SinkAddress = (await Kubectl(null, "-n", SinkNamespace, "get", "svc", "sink", "-o", "jsonpath={.spec.clusterIP}")).Trim();
+        // cert-manager's CRDs (no cert-manager controller runs here: tests play it), the chart, the sink;
+        // the same script make run uses.
+        SinkAddress = LastLine(await Step("install CRDs, chart (operator pods Ready) and sink", "hack/node/install.sh",
+            [Path.Combine(_dir, "node"), PostfixImage, OperatorImage], TimeSpan.FromMinutes(6)));
     }
 
     public async Task DisposeAsync()

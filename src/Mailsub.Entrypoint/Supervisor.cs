@@ -202,7 +202,7 @@ internal sealed class Supervisor
         await _postfix.FlushAsync(_state.ConfigLink);
         int left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
         if (left > 0 && await HandOffAsync(left, inputs))
-            left = await WaitForEmptyQueueAsync(master, deadline, _options.Grace);
+            left = await WaitForEmptyQueueAsync(master, deadline, _options.Grace, flush: true);
         if (left > 0)
             Report.Error($"{left} message(s) still queued in {_state.QueueDir} go with this pod's volume: neither the relay host " +
                 "nor a peer took them in time. Keep a second replica running (spec.workload.replicas) and the relay host reachable, " +
@@ -225,12 +225,20 @@ internal sealed class Supervisor
     }
 
     /// <summary>Waits until the queue is empty, master is gone or <paramref name="until"/> has passed since <paramref name="since"/>; returns what is left.</summary>
-    private async Task<int> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until)
+    /// <param name="flush">Flush again every 2 s: right after a reload the new queue manager may not
+    /// have heard the first flush, and deferred mail would wait for its next scan (14 s measured).</param>
+    private async Task<int> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until, bool flush = false)
     {
+        var flushed = Stopwatch.StartNew();
         int left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
         while (left > 0 && since.Elapsed + PollInterval < until && !master.HasExited)
         {
             await Task.Delay(PollInterval);
+            if (flush && flushed.Elapsed >= TimeSpan.FromSeconds(2))
+            {
+                await _postfix.FlushAsync(_state.ConfigLink);
+                flushed.Restart();
+            }
             left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
         }
         return left;

@@ -28,6 +28,7 @@ public sealed class RolloutTests(NodeFixture node, ITestOutputHelper output)
             "-o", "jsonpath={.data.handoff-peer}")).Trim().Length > 0, TimeSpan.FromSeconds(60), "the peers Service's address in the ConfigMap");
 
         var failures = new List<string>();
+        await using var logs = new PodLogs(node, Namespace, $"app.kubernetes.io/instance={Name}");
         foreach (var (relayUp, cpu) in new[] { (true, "20m"), (false, "30m") })
         {
             var prefix = $"rollout-{(relayUp ? "relay-up" : "relay-down")}-{Guid.NewGuid():N}";
@@ -70,7 +71,11 @@ public sealed class RolloutTests(NodeFixture node, ITestOutputHelper output)
             if (counts.Accepted < counts.Sent)
                 failures.Add($"relay {(relayUp ? "up" : "down")}: {counts.Sent - counts.Accepted} message(s) not accepted after {MailStream.Attempts} attempts");
         }
-        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n" + submission.Describe());
+        // What the stopping pods said about their queues, for the counts above and any failure.
+        var drains = logs.Lines.Where(l => l.Contains("handing", StringComparison.Ordinal) || l.Contains("still queued", StringComparison.Ordinal)
+            || l.Contains("postfix/handoff", StringComparison.Ordinal) && l.Contains("relay=", StringComparison.Ordinal) || l.Contains("status=bounced", StringComparison.Ordinal)).ToList();
+        output.WriteLine($"--- drains and handoffs ({drains.Count} lines) ---\n{string.Join("\n", drains)}");
+        Assert.True(failures.Count == 0, string.Join("\n", failures) + "\n--- every pod's log ---\n" + string.Join("\n", logs.Lines.Where(l => !l.Contains("connect from", StringComparison.Ordinal))));
     }
 
     /// <summary>Scale 1 → 2 → 1, then a pod-spec change (a CPU request) rolls the pod; returns what each took.</summary>

@@ -77,6 +77,26 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
         await Postfix.Sink.WaitForMessageAsync($"swaks {subject}", TimeSpan.FromSeconds(15));
     }
 
+    /// <summary>The pod keeps no mailboxes: a logged-in user's message to the service's own names
+    /// is refused at RCPT with the error transport's text, never accepted and then bounced by
+    /// local(8) on a read-only root. Bare <c>postmaster</c> is the exception smtpd makes for
+    /// RFC 5321 (smtpd_check_rcpt accepts it before any restriction), so it is not here.</summary>
+    [Theory]
+    [InlineData("root@mail.example.net")]
+    [InlineData("postmaster@mail.example.net")]
+    [InlineData("user@localhost")]
+    public async Task A_local_recipient_is_refused_at_RCPT_with_550_5_1_1_and_a_clear_text_even_after_AUTH(string recipient)
+    {
+        using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
+        await client.LoginAsync(new SaslMechanismCramMd5(SeedSample.User, SeedSample.Password));
+
+        var (code, reply) = await client.RefusedAsync("username@example.net", recipient);
+
+        output.WriteLine($"587 after AUTH, RCPT {recipient} (MailKit): {reply}");
+        Assert.True(code == 550, client.Describe($"expected 550, got {reply}"));
+        Assert.Contains("Recipient address rejected: this submission service delivers no mail locally", reply);
+    }
+
     [Theory]
     [InlineData("CRAM-MD5", "username")]
     [InlineData("CRAM-MD5", "username@example.net")]

@@ -98,15 +98,18 @@ public static class PostfixDeployment
     }
 
     /// <summary>
-    /// Postfix's master runs as root and needs only these of root's powers:
+    /// Postfix's master runs as root and needs only these of root's powers (CapabilityTests starts
+    /// the pod without each and shows what breaks):
     /// CHOWN and FOWNER to create the queue in the empty state volume and set its owners and modes
     /// (postfix check / post-install create-missing, postfix set-permissions; sasldb root:postfix);
     /// DAC_OVERRIDE because master and postfix-script, as root, work inside queue directories
-    /// owned by postfix with mode 0700; SETUID and SETGID to start every daemon as the postfix user
-    /// and to run local(8) deliveries to commands as the alias or .forward owner; KILL because
-    /// master signals those children, which run as another user, on reload and stop;
-    /// NET_BIND_SERVICE only when a listener is below 1024. No chroot is used (master.cf), so no
-    /// SYS_CHROOT.
+    /// owned by postfix with mode 0700 (without any of the three: "fatal: unable to create missing
+    /// queue directories"); SETUID and SETGID to start every daemon as the postfix user ("fatal:
+    /// setuid(100): Operation not permitted"); NET_BIND_SERVICE only when a listener is below 1024
+    /// (master exits). KILL only for stopping: master's SIGTERM to its children, which run as
+    /// postfix, and the entrypoint's kill of master's process tree when a drain overruns; the pod
+    /// serves and reloads without it. No local delivery runs (main.cf), so none of these is for
+    /// commands run as an alias owner; no chroot is used (master.cf), so no SYS_CHROOT.
     /// </summary>
     private static List<string> Capabilities(ValidSubmission valid)
     {

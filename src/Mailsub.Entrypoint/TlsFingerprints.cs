@@ -23,5 +23,5 @@ public static class TlsFingerprints
         }
     }
 
-    private static string Format(byte[] digest) => Convert.ToHexString(digest).Chunk(2).Aggregate("", (s, pair) => s.Length == 0 ? new string(pair) : s + ":" + new string(pair));
+    private static string Format(byte[] digest) => BitConverter.ToString(digest).Replace('-', ':');
 }

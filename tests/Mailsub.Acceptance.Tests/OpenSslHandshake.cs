@@ -8,6 +8,9 @@ internal sealed record OpenSslHandshake(string? Protocol, string? Cipher, string
 {
     public bool Succeeded => Cipher is not null;
 
+    /// <summary>The server ended the handshake with an alert (40 handshake failure, 70 protocol version).</summary>
+    public bool ServerAlerted => Transcript.Contains("SSL alert number", StringComparison.Ordinal);
+
     /// <summary>
     /// One handshake with the client offering only <paramref name="ciphers"/> (TLSv1.2 and older:
     /// an OpenSSL cipher string) or only <paramref name="tls13Suites"/> (TLSv1.3), at security

@@ -115,6 +115,9 @@ public sealed class TlsProfileTests(TlsProfileInstances instances, ITestOutputHe
         Assert.True(expected == handshake.Succeeded,
             $"{instance} on {port}: {family} was {(handshake.Succeeded ? $"accepted ({handshake.Protocol}, {handshake.Cipher})" : "refused")}, " +
             $"expected {(expected ? "accepted" : "refused")}\n{handshake.Transcript}\n{postfix.Describe()}");
+        // A refusal is the server's TLS alert (handshake failure, protocol version), not a STARTTLS that never happened.
+        if (!expected)
+            Assert.True(handshake.ServerAlerted, $"{instance} on {port}: {family} failed without a TLS alert from the server\n{handshake.Transcript}");
     }
 
     [Theory]

@@ -80,10 +80,12 @@ internal sealed class PostfixCommands(PostfixTools tools)
     public Task<ToolResult> FlushAsync(string configDir) =>
         ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-f"], Quick);
 
-    public async Task<int> DeliverableCountAsync(string configDir)
+    /// <summary>The deliverable messages in the queue, or null when postqueue failed: a queue that
+    /// could not be read must not pass for an empty one, or a drain would stop master on mail.</summary>
+    public async Task<int?> DeliverableCountAsync(string configDir)
     {
         var result = await ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-j"], Quick);
-        return QueueStatus.Deliverable(result.StandardOutput);
+        return result.ExitCode == 0 ? QueueStatus.Deliverable(result.StandardOutput) : null;
     }
 
     /// <summary>

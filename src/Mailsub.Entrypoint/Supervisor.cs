@@ -253,7 +253,7 @@ internal sealed class Supervisor
         if (QueueHandoff.ParsePeer(inputs.Config.Text(QueueHandoff.PeerFileName)) is not { } peer
             || inputs.Tls.Text(TlsFiles.Certificate) is not { Length: > 0 } || _store.Active is not { } active)
         {
-            Report.Info($"{left?.ToString() ?? "an unknown number of"} message(s) not delivered yet, and no peer is known to hand them to (the ConfigMap has no {QueueHandoff.PeerFileName}, or there is no certificate)");
+            Report.Info($"{Count(left)} message(s) not delivered yet, and no peer is known to hand them to (the ConfigMap has no {QueueHandoff.PeerFileName}, or there is no certificate)");
             return false;
         }
         var parameters = QueueHandoff.ClientParameters(peer, Path.Combine(_options.TlsDir, TlsFiles.Key), Path.Combine(_options.TlsDir, TlsFiles.Certificate));
@@ -266,7 +266,9 @@ internal sealed class Supervisor
         if (!await ReloadAsync("pointed the queue at a peer"))
             return false;
         await _postfix.FlushAsync(_state.ConfigLink);
-        Report.Info($"handing {left?.ToString() ?? "an unknown number of"} message(s) the relay host has not taken to a peer at {peer}");
+        Report.Info($"handing {Count(left)} message(s) the relay host has not taken to a peer at {peer}");
         return true;
     }
+
+    private static string Count(int? messages) => messages?.ToString() ?? "an unknown number of";
 }

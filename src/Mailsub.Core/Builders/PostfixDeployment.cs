@@ -16,7 +16,6 @@ public static class PostfixDeployment
     public const string ConfigHashAnnotation = "mailsub.dev/config-hash";
     public const string ContainerName = "postfix";
     public const string HealthPortName = "health";
-    public const int HealthPort = 8025;
 
     // 0400: the Secret files are read by the entrypoint, which runs as root, and by nobody else.
     private const int OwnerReadOnly = 256;
@@ -68,7 +67,7 @@ public static class PostfixDeployment
             Ports =
             [
                 .. valid.Listeners.Select(l => new V1ContainerPort { Name = l.ServiceName, ContainerPort = l.Port, Protocol = "TCP" }),
-                new V1ContainerPort { Name = HealthPortName, ContainerPort = HealthPort, Protocol = "TCP" },
+                new V1ContainerPort { Name = HealthPortName, ContainerPort = PodPorts.Health, Protocol = "TCP" },
                 .. valid.TlsSource == TlsSource.None ? Array.Empty<V1ContainerPort>()
                     : [new V1ContainerPort { Name = PeersService.PortName, ContainerPort = QueueHandoff.Port, Protocol = "TCP" }],
             ],
@@ -127,7 +126,7 @@ public static class PostfixDeployment
         args.AddRange(["--state", ContainerPaths.State]);
         if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
             args.AddRange(["--relay", ContainerPaths.Relay]);
-        args.AddRange(["--health", HealthPort.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+        args.AddRange(["--health", PodPorts.Health.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var listener in valid.Listeners)
             args.AddRange(["--check", listener.Kind == ListenerKind.Submissions ? $"{listener.Port}/tls" : $"{listener.Port}"]);
         return args;

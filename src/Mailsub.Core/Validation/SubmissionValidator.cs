@@ -115,8 +115,8 @@ public static partial class SubmissionValidator
             var field = path.Child(name).Child("port");
             if (port is < 1 or > 65535)
                 errors.Add(FieldError.Invalid(field, $"{port} is not a TCP port (1-65535)"));
-            else if ((given?.Enabled ?? enabledByDefault) && port is Builders.PostfixDeployment.HealthPort or Postfix.QueueHandoff.Port)
-                errors.Add(FieldError.Invalid(field, $"{port} is the pod's own {(port == Postfix.QueueHandoff.Port ? "queue handoff" : "health")} port: choose another"));
+            else if ((given?.Enabled ?? enabledByDefault) && Postfix.PodPorts.OwnUse(port) is { } use)
+                errors.Add(FieldError.Invalid(field, $"{port} is the pod's own {use} port: choose another"));
             else if ((given?.Enabled ?? enabledByDefault) && listeners.FirstOrDefault(l => l.Port == port) is { } other)
                 errors.Add(FieldError.Duplicate(field, $"{port} is already used by the {other.ServiceName} listener"));
             else if (given?.Enabled ?? enabledByDefault)

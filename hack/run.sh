@@ -81,9 +81,11 @@ api -X POST -H 'Content-Type: application/json' "$url/api/v1/namespaces/$ns/secr
 apply_yaml "$root/samples/modern.yaml" "/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name"
 log "applied samples/modern.yaml"
 
-# The Secrets the pod mounts, as the status names them (the ConfigMap's name it does not publish).
+# The Secrets the pod mounts, as the status names them; the ConfigMap, which status does not name,
+# by the submission's label (the one ConfigMap a submission owns): no child name is spelled here.
 until status=$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$name" 2>/dev/null) \
-  && users_secret=$(jq -er '.status.usersSecretName' <<<"$status") && tls_secret=$(jq -er '.status.tlsSecretName' <<<"$status"); do
+  && users_secret=$(jq -er '.status.usersSecretName' <<<"$status") && tls_secret=$(jq -er '.status.tlsSecretName' <<<"$status") \
+  && config_map=$(api "$url/api/v1/namespaces/$ns/configmaps?labelSelector=mailsub.dev%2Fsubmission%3D$name" 2>/dev/null | jq -er '.items[0].metadata.name'); do
   sleep 0.2
 done
 
@@ -120,13 +122,13 @@ mark_pods_ready() {
 }
 kubelet() {
   while true; do
-    project configmaps "$name-postfix" "$dir/pod/config" || true
+    project configmaps "$config_map" "$dir/pod/config" || true
     project secrets "$users_secret" "$dir/pod/users" || true
     project secrets "$tls_secret" "$dir/pod/tls" || true
     sleep 1
   done
 }
-until project configmaps "$name-postfix" "$dir/pod/config" && project secrets "$users_secret" "$dir/pod/users" \
+until project configmaps "$config_map" "$dir/pod/config" && project secrets "$users_secret" "$dir/pod/users" \
   && project secrets "$tls_secret" "$dir/pod/tls"; do sleep 0.5; done
 kubelet &
 pids+=($!)

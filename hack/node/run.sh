@@ -101,7 +101,8 @@ log "certificate issued (self-signed, in Secret ${tls_secret}; the one fake: no 
 log "waiting for ${ns}/${name} Ready and its Postfix pods (up to 180 s)"
 child_wait() { "$@" & child=$!; wait "${child}"; }
 if ! child_wait kubectl -n "${ns}" wait --for=condition=Ready "msub/${name}" --timeout=180s >/dev/null ||
-  ! child_wait kubectl -n "${ns}" rollout status "deploy/${name}-postfix" --timeout=180s >/dev/null; then
+  ! deploy=$(kubectl -n "${ns}" get deploy -l "mailsub.dev/submission=${name}" -o name) ||
+  ! child_wait kubectl -n "${ns}" rollout status "${deploy}" --timeout=180s >/dev/null; then
   child=""
   print_status "${ns}" "${name}" >&2 || true
   kubectl -n "${ns}" logs -l "app.kubernetes.io/instance=${name}" --all-containers --tail=20 --prefix >&2 || true

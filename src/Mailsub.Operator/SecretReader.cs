@@ -6,8 +6,8 @@ using Mailsub.Runtime.Kinds;
 namespace Mailsub.Operator;
 
 /// <summary>
-/// Reads the data of the Secrets the operator needs values from (referenced user passwords and
-/// its own generated passwords). The Secret informer caches metadata only: holding every
+/// Reads the data of the Secrets the operator needs values from (referenced user passwords, its
+/// own generated passwords, and the certificate of a spec.tls.secretName Secret). The Secret informer caches metadata only: holding every
 /// Secret's values in memory would keep all the cluster's credentials in the operator. The
 /// metadata cache says whether a Secret exists and its resourceVersion; data is fetched with a
 /// direct GET only when that resourceVersion differs from the one last read, and kept only for
@@ -16,12 +16,13 @@ namespace Mailsub.Operator;
 /// </summary>
 public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secretsMetadata)
 {
-    private readonly ConcurrentDictionary<ObjectKey, (string ResourceVersion, Dictionary<string, byte[]> Data)> _data = new();
+    private readonly ConcurrentDictionary<ObjectKey, (string ResourceVersion, string? Only, Dictionary<string, byte[]> Data)> _data = new();
 
     public long Gets;
 
     /// <summary>The Secret's data, or null if the metadata cache has no such Secret.</summary>
-    public async Task<IReadOnlyDictionary<string, byte[]>?> ReadAsync(string ns, string name, CancellationToken ct)
+    /// <param name="only">Keep only this key's value (tls.crt of a TLS Secret: its tls.key is not kept).</param>
+    public async Task<IReadOnlyDictionary<string, byte[]>?> ReadAsync(string ns, string name, CancellationToken ct, string? only = null)
     {
         var key = new ObjectKey(ns, name);
         var meta = secretsMetadata.Get(ns, name);
@@ -31,15 +32,15 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
             return null;
         }
         var rv = JsonPath.GetString(meta, "metadata", "resourceVersion") ?? "";
-        if (_data.TryGetValue(key, out var known) && known.ResourceVersion == rv)
+        if (_data.TryGetValue(key, out var known) && known.ResourceVersion == rv && known.Only == only)
         {
             return known.Data;
         }
-        return await GetAsync(ns, name, ct).ConfigureAwait(false);
+        return await GetAsync(ns, name, ct, only).ConfigureAwait(false);
     }
 
     /// <summary>A direct GET (also for a Secret the cache may not have seen yet); null on 404.</summary>
-    public async Task<IReadOnlyDictionary<string, byte[]>?> GetAsync(string ns, string name, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<string, byte[]>?> GetAsync(string ns, string name, CancellationToken ct, string? only = null)
     {
         var key = new ObjectKey(ns, name);
         Interlocked.Increment(ref Gets);
@@ -48,7 +49,7 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
         {
             using var response = await api.SendCheckedAsync(request, streaming: false, ct).ConfigureAwait(false);
             var node = JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false));
-            Remember(node);
+            Remember(node, only);
             return _data.TryGetValue(key, out var e) ? e.Data : null;
         }
         catch (KubeNotFoundException)
@@ -58,8 +59,8 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
         }
     }
 
-    /// <summary>Keeps the data of a Secret the operator just read or wrote.</summary>
-    public void Remember(JsonNode? secret)
+    /// <summary>Keeps the data of a Secret the operator just read or wrote; with <paramref name="only"/>, that key's value alone.</summary>
+    public void Remember(JsonNode? secret, string? only = null)
     {
         var ns = JsonPath.GetString(secret, "metadata", "namespace");
         var name = JsonPath.GetString(secret, "metadata", "name");
@@ -72,13 +73,13 @@ public sealed class SecretReader(ApiConnection api, InformerSet<JsonObject> secr
         {
             foreach (var (k, v) in d)
             {
-                if (v is JsonValue jv && jv.TryGetValue<string>(out var b64))
+                if ((only is null || k == only) && v is JsonValue jv && jv.TryGetValue<string>(out var b64))
                 {
                     data[k] = Convert.FromBase64String(b64);
                 }
             }
         }
-        _data[new ObjectKey(ns, name)] = (JsonPath.GetString(secret, "metadata", "resourceVersion") ?? "", data);
+        _data[new ObjectKey(ns, name)] = (JsonPath.GetString(secret, "metadata", "resourceVersion") ?? "", only, data);
     }
 
     /// <summary>Drops what is kept of a deleted or no longer referenced Secret.</summary>

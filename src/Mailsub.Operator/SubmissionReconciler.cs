@@ -10,6 +10,7 @@ using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
 using Mailsub.Core.Status;
 using Mailsub.Core.Validation;
+using Mailsub.Postfix;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Informers;
@@ -75,7 +76,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             return input;
         }
         var rendered = PostfixRenderer.Render(valid);
-        var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));
+        var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf,
+            await SecretCertificateAsync(valid, ct).ConfigureAwait(false)));
         input = input with { Policy = report, ConfigHash = rendered.Hash };
         if (report.Summary == PolicySummary.Unhealthy)
         {
@@ -89,6 +91,23 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         }
         var writes = await ApplyChildrenAsync(submission, valid, rendered, users.Passwords!, ct).ConfigureAwait(false);
         return input with { Children = Observe(valid, writes) };
+    }
+
+    /// <summary>
+    /// The certificate of a spec.tls.secretName Secret, for the policy to judge its key; null while
+    /// the Secret or its tls.crt is missing (TLSReady says so then) or does not parse. Only tls.crt
+    /// is kept: the private key stays out of the operator's memory.
+    /// </summary>
+    private async Task<ExistingCertificate?> SecretCertificateAsync(ValidSubmission valid, CancellationToken ct)
+    {
+        if (valid.TlsSource != TlsSource.Secret || ChildNames.TlsSecret(valid) is not { } name)
+        {
+            return null;
+        }
+        var data = await state.SecretData.ReadAsync(valid.Namespace, name, ct, only: TlsFiles.Certificate).ConfigureAwait(false);
+        return data is not null && data.TryGetValue(TlsFiles.Certificate, out var pem) && CertificateKey.FromPem(Encoding.ASCII.GetString(pem)) is { } key
+            ? new ExistingCertificate(name, key)
+            : null;
     }
 
     /// <summary>

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
@@ -37,6 +40,27 @@ public sealed class TlsAndProbesTests(ControlPlaneFixture cp)
         var healed = await Scenario.WaitAsync(cluster, ns, "own", s => Cluster.Condition(s, "TLSReady") == "True", "TLSReady True");
         Assert.Null(Cluster.Condition(healed, "Stalled"));
         Assert.Equal("own-cert", JsonPath.GetString(healed, "status", "tlsSecretName"));
+
+        // The key of the certificate in the Secret, checked against the profile: a warning that names
+        // the key's size, never the Secret's content.
+        using var weakKey = RSA.Create(1024);
+        var request = new CertificateRequest("CN=mail.example.com", weakKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+        using var weak = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+        var keyPem = weakKey.ExportPkcs8PrivateKeyPem();
+        await cluster.MergePatchAsync($"{Cluster.Core(ns, "secrets")}/own-cert", new JsonObject
+        {
+            ["data"] = new JsonObject
+            {
+                ["tls.crt"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(weak.ExportCertificatePem())),
+                ["tls.key"] = Convert.ToBase64String(Encoding.ASCII.GetBytes(keyPem)),
+            },
+        });
+        var warned = await Scenario.WaitAsync(cluster, ns, "own", s => Cluster.Condition(s, "TLSReady", "reason") == "WeakTlsKey", "TLSReady WeakTlsKey");
+        Assert.Equal("True", Cluster.Condition(warned, "TLSReady"));
+        var message = Cluster.Condition(warned, "TLSReady", "message")!;
+        Assert.Contains("Secret own-cert (spec.tls.secretName) has an RSA 1024-bit key", message);
+        Assert.DoesNotContain("BEGIN", message);
+        Assert.Equal("Warning", JsonPath.GetString(warned, "status", "policy"));
 
         using var http = new HttpClient();
         Assert.Equal("ok\n", await http.GetStringAsync($"http://127.0.0.1:{probePort}/healthz"));

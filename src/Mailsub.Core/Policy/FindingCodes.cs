@@ -24,6 +24,8 @@ public static class FindingCodes
     public const string ImplicitTlsMissing = "ImplicitTlsMissing";
     public const string WeakTlsProtocols = "WeakTlsProtocols";
     public const string WeakTlsCiphers = "WeakTlsCiphers";
+    public const string WeakTlsKey = "WeakTlsKey";
+    public const string CertificateKeyMismatch = "CertificateKeyMismatch";
 
     // ConfigValid
     public const string UnparsableConfig = "UnparsableConfig";

@@ -27,6 +27,8 @@ public sealed class PolicyChain(IReadOnlyList<PolicyRule> rules)
         TlsRules.ImplicitTlsMissing,
         TlsRules.WeakTlsProtocols,
         TlsRules.WeakTlsCiphers,
+        TlsRules.WeakTlsKey,
+        TlsRules.CertificateKeyMismatch,
         ParameterRules.UnparsableConfig,
         RelayRules.RelayGuardMissing,
         AuthRules.AuthNeverOffered,

@@ -1,3 +1,4 @@
+using Mailsub.Core.Api;
 using Mailsub.Core.Validation;
 using Mailsub.Postfix;
 
@@ -17,9 +18,25 @@ public sealed class PolicyInput(EffectiveConfig config, SmtpdConf sasl, TlsSourc
     /// <summary>The listeners the spec asks for.</summary>
     public IReadOnlyList<Listener> Listeners { get; } = listeners;
 
+    /// <summary>spec.tls.profile: what the key of an existing certificate is judged against.</summary>
+    public TlsProfile Profile { get; init; } = TlsProfile.Intermediate;
+
+    /// <summary>spec.tls.privateKeyAlgorithm as given; null leaves the choice to the profile.</summary>
+    public PrivateKeyAlgorithm? RequestedKey { get; init; }
+
+    /// <summary>The spec.tls.secretName certificate as read; null when there is none, or nothing read it (mailsub lint).</summary>
+    public ExistingCertificate? SecretCertificate { get; init; }
+
     /// <summary>Analyses rendered files against the submission they were rendered from.</summary>
-    public static PolicyInput From(ValidSubmission submission, string mainCf, string masterCf, string smtpdConf) =>
-        new(EffectiveConfig.Parse(mainCf, masterCf), SmtpdConf.Parse(smtpdConf), submission.TlsSource, submission.Listeners);
+    /// <param name="secretCertificate">The spec.tls.secretName certificate, when the caller has read it.</param>
+    public static PolicyInput From(ValidSubmission submission, string mainCf, string masterCf, string smtpdConf,
+        ExistingCertificate? secretCertificate = null) =>
+        new(EffectiveConfig.Parse(mainCf, masterCf), SmtpdConf.Parse(smtpdConf), submission.TlsSource, submission.Listeners)
+        {
+            Profile = submission.Spec.Tls.Profile,
+            RequestedKey = submission.Spec.Tls.PrivateKeyAlgorithm,
+            SecretCertificate = secretCertificate,
+        };
 
     /// <summary>What a listener is meant to be: as the spec says for its port, else by IANA port (587, 465), else plain SMTP.</summary>
     public ListenerKind KindOf(SmtpdListener listener) =>

@@ -3,7 +3,8 @@ using Mailsub.Core.Validation;
 
 namespace Mailsub.Core.Policy;
 
-/// <summary>TLS posture, per listener: a certificate wherever TLS is offered, TLS required for submission, current protocols.</summary>
+/// <summary>TLS posture, per listener: a certificate wherever TLS is offered, TLS required for submission, current protocols
+/// and ciphers; and the key of an existing certificate.</summary>
 public static class TlsRules
 {
     private static readonly string[] CertificateFiles = ["smtpd_tls_cert_file", "smtpd_tls_eccert_file", "smtpd_tls_dcert_file"];
@@ -106,4 +107,52 @@ public static class TlsRules
                     : $"{setting} offers {TlsCiphers.Describe(weak)} on {listener.Label}, which offers AUTH inside TLS. Add aNULL to {exclusionNames[0]}.");
         }
     }
+
+    /// <summary>
+    /// The key of an existing spec.tls.secretName certificate, held to what the rendered Certificate
+    /// asks cert-manager for otherwise: Mozilla's ECDSA P-256 (P-384 is as widely supported) or RSA
+    /// of at least 2048 bits, whichever the profile.
+    /// </summary>
+    public static IEnumerable<Finding> WeakTlsKey(PolicyInput input)
+    {
+        if (input.SecretCertificate is not { } existing)
+            yield break;
+        var key = existing.Key;
+        var strong = key.Algorithm switch
+        {
+            PrivateKeyAlgorithm.Rsa => key.Bits >= 2048,
+            PrivateKeyAlgorithm.Ecdsa => key.Curve is "P-256" or "P-384",
+            _ => false,
+        };
+        if (strong)
+            yield break;
+        yield return Finding.Warning(ConditionTypes.TlsReady, FindingCodes.WeakTlsKey, "spec.tls.secretName",
+            $"The certificate in Secret {existing.SecretName} (spec.tls.secretName) has {key.Describe()}; the {input.Profile} profile wants " +
+            "an ECDSA P-256 or P-384 key or an RSA key of 2048 bits or more. Replace it with a certificate for such a key, " +
+            "or set spec.tls.issuerRef instead to have cert-manager issue one.");
+    }
+
+    /// <summary>
+    /// The algorithm of an existing certificate's key against the one spec.tls.privateKeyAlgorithm
+    /// names, or, when it names none, against the Legacy profile's RSA: its static-RSA ciphers
+    /// work with an RSA key only, and they are why Legacy is chosen. Intermediate and Modern take
+    /// either algorithm.
+    /// </summary>
+    public static IEnumerable<Finding> CertificateKeyMismatch(PolicyInput input)
+    {
+        if (input.SecretCertificate is not { Key.Algorithm: { } served } existing)
+            yield break;
+        var wanted = input.RequestedKey ?? (input.Profile == TlsProfile.Legacy ? PrivateKeyAlgorithm.Rsa : served);
+        if (wanted == served)
+            yield break;
+        var secret = $"The certificate in Secret {existing.SecretName} (spec.tls.secretName) has {existing.Key.Describe()}";
+        yield return Finding.Warning(ConditionTypes.TlsReady, FindingCodes.CertificateKeyMismatch, "spec.tls.secretName",
+            input.RequestedKey is not null
+                ? $"{secret}, but spec.tls.privateKeyAlgorithm is {NameOf(wanted)}. Replace the certificate with one for an {NameOf(wanted)} key, " +
+                  $"or set spec.tls.privateKeyAlgorithm to {NameOf(served)}."
+                : $"{secret}, but the Legacy profile's static-RSA ciphers, which old clients need, work with an RSA key only. " +
+                  "Replace the certificate with one for an RSA key of 2048 bits or more, or choose the Intermediate profile.");
+    }
+
+    private static string NameOf(PrivateKeyAlgorithm algorithm) => algorithm == PrivateKeyAlgorithm.Rsa ? "RSA" : "ECDSA";
 }

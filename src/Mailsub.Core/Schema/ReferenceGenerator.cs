@@ -42,7 +42,7 @@ public static class ReferenceGenerator
         new(ConditionTypes.TlsReady, "Every listener that offers TLS has a certificate and TLSv1.2 or later; submission listeners require TLS and offer only forward-secret AEAD ciphers (spec.tls.profile); the certificate is issued.",
             "Set spec.tls.issuerRef (cert-manager; check `kubectl describe certificate`) or spec.tls.secretName (an existing kubernetes.io/tls Secret), require TLS on 587 and keep 465 as implicit TLS.",
             [FindingCodes.NoCertificateSource, FindingCodes.CertificateNotConfigured, FindingCodes.SubmissionTlsNotRequired, FindingCodes.ImplicitTlsMissing],
-            [FindingCodes.WeakTlsProtocols, FindingCodes.WeakTlsCiphers]),
+            [FindingCodes.WeakTlsProtocols, FindingCodes.WeakTlsCiphers, FindingCodes.WeakTlsKey, FindingCodes.CertificateKeyMismatch]),
         new(ConditionTypes.UsersReady, "Every user's password is resolved: each passwordSecretRef Secret and key exists, generated passwords are kept.",
             "Create the Secret and key the message names (in the MailSubmission's namespace), or drop passwordSecretRef to have a password generated.", [], []),
         new(ConditionTypes.Available, "The Postfix Deployment has its minimum replicas available.",

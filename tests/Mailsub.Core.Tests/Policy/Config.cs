@@ -1,3 +1,4 @@
+using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
 using Mailsub.Core.Validation;
 using Mailsub.Postfix;
@@ -21,6 +22,8 @@ public static class Config
     public static ConfigBuilder MasterLine(string line) => new ConfigBuilder().MasterLine(line);
     public static ConfigBuilder Sasl(string smtpdConf) => new ConfigBuilder().Sasl(smtpdConf);
     public static ConfigBuilder Tls(TlsSource source) => new ConfigBuilder().Tls(source);
+    public static ConfigBuilder SecretKey(CertificateKey key, TlsProfile profile = TlsProfile.Intermediate, PrivateKeyAlgorithm? requested = null) =>
+        new ConfigBuilder().SecretKey(key, profile, requested);
 }
 
 public sealed class ConfigBuilder
@@ -53,6 +56,9 @@ public sealed class ConfigBuilder
     private readonly List<Listener> _listeners = [new(ListenerKind.Submission, 587), new(ListenerKind.Submissions, 465)];
     private string _smtpdConf = "pwcheck_method: auxprop\nauxprop_plugin: sasldb\nmech_list: PLAIN LOGIN\n";
     private TlsSource _tls = TlsSource.Issuer;
+    private TlsProfile _profile = TlsProfile.Intermediate;
+    private PrivateKeyAlgorithm? _requestedKey;
+    private ExistingCertificate? _secretCertificate;
 
     /// <summary>Sets main.cf parameters ("name = value"), in place of the baseline's.</summary>
     public ConfigBuilder Main(params string[] lines)
@@ -120,6 +126,16 @@ public sealed class ConfigBuilder
         return this;
     }
 
+    /// <summary>spec.tls.secretName names Secret "own-cert", whose certificate has <paramref name="key"/>.</summary>
+    public ConfigBuilder SecretKey(CertificateKey key, TlsProfile profile = TlsProfile.Intermediate, PrivateKeyAlgorithm? requested = null)
+    {
+        _tls = TlsSource.Secret;
+        _secretCertificate = new ExistingCertificate("own-cert", key);
+        _profile = profile;
+        _requestedKey = requested;
+        return this;
+    }
+
     /// <summary>Declares what the spec means a port to be.</summary>
     public ConfigBuilder Listener(ListenerKind kind, int port)
     {
@@ -132,7 +148,12 @@ public sealed class ConfigBuilder
     public string MasterCfText => string.Join("\n", _master) + "\n";
 
     public PolicyInput Input() =>
-        new(EffectiveConfig.Parse(MainCfText, MasterCfText), SmtpdConf.Parse(_smtpdConf), _tls, _listeners);
+        new(EffectiveConfig.Parse(MainCfText, MasterCfText), SmtpdConf.Parse(_smtpdConf), _tls, _listeners)
+        {
+            Profile = _profile,
+            RequestedKey = _requestedKey,
+            SecretCertificate = _secretCertificate,
+        };
 
     /// <summary>What the rule reports, once per distinct finding as the chain reports it.</summary>
     public IReadOnlyList<Finding> Findings(PolicyRule rule) => rule(Input()).Distinct().ToList();

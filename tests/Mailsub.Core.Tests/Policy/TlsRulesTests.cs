@@ -150,4 +150,81 @@ public class TlsRulesTests
         Assert.Empty(Config.Main("smtpd_tls_ciphers = medium", "smtpd_tls_exclude_ciphers = aNULL").Service("25").Findings(TlsRules.WeakTlsCiphers));
         Assert.Empty(Config.Main("smtpd_tls_ciphers = medium").Service("25", "-o smtpd_sasl_auth_enable=no").Findings(TlsRules.WeakTlsCiphers));
     }
+
+    [Theory]
+    [InlineData("RSA 1024")]
+    [InlineData("ECDSA P-521")]
+    public void WeakTlsKey_fires_on_an_existing_certificate_whose_key_the_profiles_do_not_take(string key)
+    {
+        var finding = Assert.Single(Config.SecretKey(CertificateKey.FromPem(CertificateKeyTests.Pem(key))!).Findings(TlsRules.WeakTlsKey));
+
+        Assert.Equal((Severity.Warning, "spec.tls.secretName", ConditionTypes.TlsReady), (finding.Severity, finding.Location, finding.ConditionType));
+        Assert.Contains($"Secret own-cert (spec.tls.secretName) has an {key.Replace("RSA 1024", "RSA 1024-bit")} key", finding.Message);
+        Assert.Contains("the Intermediate profile wants", finding.Message);
+        Assert.DoesNotContain("BEGIN", finding.Message);
+    }
+
+    [Fact]
+    public void WeakTlsKey_fires_on_a_key_that_is_neither_RSA_nor_ECDSA()
+    {
+        var finding = Assert.Single(Config.SecretKey(new CertificateKey(null, 0, null, "Ed25519"), TlsProfile.Modern).Findings(TlsRules.WeakTlsKey));
+
+        Assert.Contains("has a key of type Ed25519; the Modern profile wants", finding.Message);
+    }
+
+    [Theory]
+    [InlineData("RSA 2048", TlsProfile.Intermediate)]
+    [InlineData("ECDSA P-256", TlsProfile.Intermediate)]
+    [InlineData("ECDSA P-384", TlsProfile.Modern)]
+    [InlineData("RSA 2048", TlsProfile.Modern)]
+    [InlineData("RSA 2048", TlsProfile.Legacy)]
+    public void WeakTlsKey_does_not_fire_on_ECDSA_P256_P384_or_RSA_2048(string key, TlsProfile profile)
+    {
+        Assert.Empty(Config.SecretKey(CertificateKey.FromPem(CertificateKeyTests.Pem(key))!, profile).Findings(TlsRules.WeakTlsKey));
+    }
+
+    [Fact]
+    public void The_key_rules_do_not_fire_without_a_certificate_read_from_a_Secret()
+    {
+        Assert.Empty(Config.Tls(TlsSource.Secret).Findings(TlsRules.WeakTlsKey));
+        Assert.Empty(Config.Tls(TlsSource.Secret).Findings(TlsRules.CertificateKeyMismatch));
+    }
+
+    [Theory]
+    [InlineData("ECDSA P-256", TlsProfile.Legacy, null, "the Legacy profile's static-RSA ciphers")]
+    [InlineData("RSA 2048", TlsProfile.Intermediate, PrivateKeyAlgorithm.Ecdsa, "spec.tls.privateKeyAlgorithm is ECDSA. Replace the certificate with one for an ECDSA key, or set spec.tls.privateKeyAlgorithm to RSA")]
+    [InlineData("ECDSA P-256", TlsProfile.Modern, PrivateKeyAlgorithm.Rsa, "spec.tls.privateKeyAlgorithm is RSA")]
+    public void CertificateKeyMismatch_fires_when_the_key_is_not_the_algorithm_asked_for(string key, TlsProfile profile, PrivateKeyAlgorithm? requested, string says)
+    {
+        var finding = Assert.Single(Config.SecretKey(CertificateKey.FromPem(CertificateKeyTests.Pem(key))!, profile, requested).Findings(TlsRules.CertificateKeyMismatch));
+
+        Assert.Equal((Severity.Warning, "spec.tls.secretName"), (finding.Severity, finding.Location));
+        Assert.Contains(says, finding.Message);
+    }
+
+    [Theory]
+    [InlineData("RSA 2048", TlsProfile.Intermediate, null)]
+    [InlineData("RSA 2048", TlsProfile.Modern, null)]
+    [InlineData("ECDSA P-256", TlsProfile.Intermediate, null)]
+    [InlineData("RSA 2048", TlsProfile.Legacy, null)]
+    [InlineData("RSA 2048", TlsProfile.Intermediate, PrivateKeyAlgorithm.Rsa)]
+    [InlineData("ECDSA P-256", TlsProfile.Legacy, PrivateKeyAlgorithm.Ecdsa)]
+    public void CertificateKeyMismatch_does_not_fire_when_the_profile_takes_either_or_the_key_is_the_one_asked_for(string key, TlsProfile profile, PrivateKeyAlgorithm? requested)
+    {
+        Assert.Empty(Config.SecretKey(CertificateKey.FromPem(CertificateKeyTests.Pem(key))!, profile, requested).Findings(TlsRules.CertificateKeyMismatch));
+    }
+
+    [Fact]
+    public void PolicyInput_From_carries_the_profile_the_requested_key_and_the_certificate_read()
+    {
+        var valid = Gen.Valid(Gen.Submission("m", s =>
+        {
+            s.Tls = new TlsSpec { SecretName = "own-cert", Profile = TlsProfile.Legacy, PrivateKeyAlgorithm = PrivateKeyAlgorithm.Rsa, MinProtocol = TlsProtocol.TLSv1 };
+        }));
+        var certificate = new ExistingCertificate("own-cert", CertificateKey.FromPem(CertificateKeyTests.Pem("RSA 1024"))!);
+
+        var input = PolicyInput.From(valid, "", "", "", certificate);
+
+        Assert.Equal((TlsProfile.Legacy, PrivateKeyAlgorithm.Rsa, certificate), (input.Profile, input.RequestedKey, input.SecretCertificate));
+    }
 }

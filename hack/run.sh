@@ -15,6 +15,8 @@ name=modern
 metrics=${MAILSUB_RUN_METRICS:-127.0.0.1:18080}
 probes=${MAILSUB_RUN_PROBES:-127.0.0.1:18081}
 log() { echo "[$(date -u +%T)] run: $*" >&2; }
+# The printed kubeconfig's context is the sample's namespace (both modes), so `kubectl get msub` finds it.
+export MAILSUB_CP_NAMESPACE=$ns
 
 # One run per folder: a second run would start its etcd on the first one's data. The lock is
 # inherited by everything this starts, so it is held until the last of them has stopped.
@@ -45,7 +47,13 @@ cleanup() {
   for pid in "${pids[@]}"; do wait "$pid" 2>/dev/null || true; done
   "$root/hack/controlplane/stop.sh" "$dir/cp" >/dev/null 2>&1 || true
   # It holds a private key, generated passwords and etcd data: gone unless asked to keep it.
-  if [ "${MAILSUB_RUN_KEEP:-0}" = 1 ]; then log "kept $dir (MAILSUB_RUN_KEEP=1)"; else rm -rf "$dir"; fi
+  if [ "${MAILSUB_RUN_KEEP:-0}" = 1 ]; then
+    log "kept $dir (MAILSUB_RUN_KEEP=1): logs, etcd data, the private key and the passwords; rm -rf $dir when done"
+  elif rm -rf "$dir"; then
+    log "removed $dir (its private key, passwords and etcd data)"
+  else
+    log "could not remove $dir (see above); it holds a private key and passwords: rm -rf $dir"
+  fi
   log "stopped"
 }
 trap cleanup EXIT INT TERM
@@ -148,7 +156,7 @@ done
 
 print_status "$ns" "$name"
 bob=$(api "$url/api/v1/namespaces/$ns/secrets/$name-generated-passwords" | jq -r '.data.bob' | base64 -d)
-echo "KUBECONFIG=$dir/cp/kubeconfig"
+echo "export KUBECONFIG=$dir/cp/kubeconfig   # kubectl get msub: the context's namespace is $ns"
 echo "swaks --server 127.0.0.1:587 --tls --auth PLAIN --auth-user bob --auth-password '$bob' --from bob@example.com --to someone@example.net --quit-after AUTH"
 echo "swaks --server 127.0.0.1:465 --tls-on-connect --auth PLAIN --auth-user alice --auth-password '$alice' --from alice@example.com --to someone@example.net --quit-after AUTH"
 echo "READY $name: Ready=True, metrics http://$metrics/metrics, Ctrl-C stops everything"

@@ -14,6 +14,8 @@
 #                            hack/node sets the node bridge's address, so that the
 #                            `kubernetes` Service gets a real endpoint pods can reach
 #   MAILSUB_CP_SERVICE_CIDR  Service ClusterIP range (default 10.0.0.0/16)
+#   MAILSUB_CP_NAMESPACE     namespace of DIR/kubeconfig's context (default `default`); make run
+#                            sets its sample's, so `kubectl get msub` finds it
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -21,6 +23,7 @@ readonly HERE
 TIMEOUT="${MAILSUB_CP_READY_TIMEOUT:-60}"
 ADDRESS="${MAILSUB_CP_ADDRESS:-127.0.0.1}"
 SERVICE_CIDR="${MAILSUB_CP_SERVICE_CIDR:-10.0.0.0/16}"
+CONTEXT_NAMESPACE="${MAILSUB_CP_NAMESPACE:-default}"
 # The first address of the range is the `kubernetes` Service's ClusterIP (IPv4 ranges on a byte boundary).
 IFS=./ read -r o1 o2 o3 o4 _ <<<"${SERVICE_CIDR}"
 KUBERNETES_SERVICE_IP="${o1}.${o2}.${o3}.$((o4 + 1))"
@@ -250,7 +253,7 @@ API_READY_MS=$(($(now_ms) - t0))
 log "kube-apiserver ready in ${API_READY_MS} ms (pid ${API_PID})"
 
 # --- kubeconfigs ------------------------------------------------------------------------
-write_kubeconfig() { # write_kubeconfig FILE USER TOKEN
+write_kubeconfig() { # write_kubeconfig FILE USER TOKEN NAMESPACE
   local ca_data
   ca_data="$(base64 -w0 <"${CA}")"
   (
@@ -272,14 +275,14 @@ contexts:
   context:
     cluster: mailsub-local
     user: $2
-    namespace: default
+    namespace: $4
 current-context: mailsub-local
 EOF
   )
   mv "$1.tmp" "$1"
 }
-write_kubeconfig "${DIR}/kubeconfig" admin "${ADMIN_TOKEN}"
-write_kubeconfig "${DIR}/kube-controller-manager.kubeconfig" system:kube-controller-manager "${KCM_TOKEN}"
+write_kubeconfig "${DIR}/kubeconfig" admin "${ADMIN_TOKEN}" "${CONTEXT_NAMESPACE}"
+write_kubeconfig "${DIR}/kube-controller-manager.kubeconfig" system:kube-controller-manager "${KCM_TOKEN}" default
 
 # --- kube-controller-manager ----------------------------------------------------------------
 KCM_PID=""

@@ -42,7 +42,13 @@ cleanup() {
     fi
   fi
   # It holds a private key and the node's state: gone unless asked to keep it.
-  if [[ "${MAILSUB_RUN_KEEP:-0}" == 1 ]]; then log "kept ${dir} (MAILSUB_RUN_KEEP=1)"; else rm -rf "${dir}"; fi
+  if [[ "${MAILSUB_RUN_KEEP:-0}" == 1 ]]; then
+    log "kept ${dir} (MAILSUB_RUN_KEEP=1): logs, the node's state and the private key; rm -rf ${dir} when done"
+  elif rm -rf "${dir}"; then
+    log "removed ${dir} (its private key and the node's state)"
+  else
+    log "could not remove ${dir} (see above); it holds a private key: rm -rf ${dir}"
+  fi
   log "stopped"
   exit "${rc}"
 }
@@ -142,7 +148,7 @@ kubectl -n sink exec deploy/sink -- grep -rqF "Subject: ${subject}" /sink 2>/dev
     "Postfix queue: kubectl --kubeconfig ${KUBECONFIG} -n ${ns} logs -l app.kubernetes.io/instance=${name} --all-containers"
 log "swaks: bob authenticated on ${svc}:587 (STARTTLS), the message reached the sink"
 
-echo "KUBECONFIG=${KUBECONFIG}"
+echo "export KUBECONFIG=${KUBECONFIG}   # kubectl get msub: the context's namespace is ${ns}"
 echo "${swaks_587}"
 echo "${swaks_465}"
 echo "READY ${name}: Ready=True in $(($(date +%s) - T0)) s, Service ${svc} (587, 465), operator and Postfix as pods on node ${MAILSUB_NODE_NAME}, Ctrl-C stops everything"

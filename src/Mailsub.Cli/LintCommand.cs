@@ -1,30 +1,104 @@
 using System.CommandLine;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
 using Mailsub.Core.Rendering;
+using Mailsub.Core.Validation;
 
 namespace Mailsub.Cli;
 
-/// <summary>`mailsub lint -f FILE`: the policy findings of the configuration a resource renders.</summary>
+/// <summary>
+/// `mailsub lint -f FILE [-o text|json]`: the policy findings of the configuration a resource
+/// renders, each at the spec field to change (the rendered file and parameter as detail), then the
+/// conditions the operator would write and status.policy.
+/// </summary>
 public static class LintCommand
 {
+    private const string NotDone = "the policy analysis needs a valid spec";
+
     public static Command Create()
     {
         var file = new Option<FileInfo>("--file", "-f") { Description = "The MailSubmission YAML or JSON file.", Required = true };
-        var command = new Command("lint", "Print the policy findings (open relay, cleartext AUTH, TLS posture, deprecated parameters). Exit 1 on an error finding, 2 on invalid input.") { file };
+        var format = new Option<string>("--output", "-o") { Description = "text (tables), or json (one object: policy, findings, conditions; on invalid input, errors) for CI.", DefaultValueFactory = _ => "text" };
+        format.AcceptOnlyFromAmong("text", "json");
+        var command = new Command("lint", "Print the policy findings (open relay, cleartext AUTH, TLS posture, deprecated parameters) at the spec fields they come from. Exit 1 on an error finding, 2 on invalid input.") { file, format };
         command.SetAction(parse =>
         {
-            var valid = SubmissionFile.Load(parse.GetValue(file)!);
-            if (valid is null)
+            var loaded = SubmissionFile.Read(parse.GetValue(file)!);
+            var json = parse.GetValue(format) == "json";
+            loaded.Report(NotDone);
+            if (loaded.Valid is not { } valid)
+            {
+                if (json)
+                    Write(Invalid(loaded));
                 return ExitCodes.InvalidInput;
+            }
             var rendered = PostfixRenderer.Render(valid);
             var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));
-            foreach (var finding in report.Findings)
-                Console.Out.WriteLine($"{finding.Severity.ToString().ToLowerInvariant()}\t{finding.Code}\t{finding.Location}\t{finding.Message}");
-            foreach (var condition in report.Conditions)
-                Console.Out.WriteLine($"condition\t{condition.Type}={condition.Status}\t{condition.Reason}");
-            Console.Out.WriteLine($"policy\t{report.Summary}");
+            if (json)
+                Write(Json(valid, report));
+            else
+                WriteText(valid, report);
             return report.Findings.Any(f => f.Severity == Severity.Error) ? ExitCodes.PolicyError : ExitCodes.Ok;
         });
         return command;
     }
+
+    private static string Severe(Finding finding) => finding.Severity.ToString().ToLowerInvariant();
+
+    /// <summary>The rendered location when it says more than the field does.</summary>
+    private static string? Rendered(Finding finding) => finding.Location.StartsWith("spec", StringComparison.Ordinal) ? null : finding.Location;
+
+    private static void WriteText(ValidSubmission valid, PolicyReport report)
+    {
+        if (report.Findings.Count == 0)
+            Console.Out.WriteLine("no findings");
+        else
+            WriteTable(["FIELD", "SEVERITY", "CODE", "RENDERED", "MESSAGE"], report.Findings.Select(f => new[]
+            {
+                SpecField.Of(valid, f.Location) ?? "-", Severe(f), f.Code, Rendered(f) ?? "-", f.Message,
+            }));
+        Console.Out.WriteLine();
+        WriteTable(["CONDITION", "STATUS", "REASON"], report.Conditions.Select(c => new[] { c.Type, c.Status, c.Reason }));
+        Console.Out.WriteLine();
+        Console.Out.WriteLine($"policy: {report.Summary}");
+    }
+
+    /// <summary>Columns padded as kubectl pads them; the last one (a message) is left as it is.</summary>
+    private static void WriteTable(string[] header, IEnumerable<string[]> rows)
+    {
+        var all = rows.Prepend(header).ToList();
+        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
+        foreach (var row in all)
+            Console.Out.WriteLine(string.Join("   ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
+    }
+
+    private static JsonObject Json(ValidSubmission valid, PolicyReport report) => new()
+    {
+        ["policy"] = report.Summary,
+        ["findings"] = new JsonArray([.. report.Findings.Select(f => new JsonObject
+        {
+            ["field"] = SpecField.Of(valid, f.Location),
+            ["severity"] = Severe(f),
+            ["code"] = f.Code,
+            ["condition"] = f.ConditionType,
+            ["rendered"] = Rendered(f),
+            ["message"] = f.Message,
+        })]),
+        ["conditions"] = new JsonArray([.. report.Conditions.Select(c => new JsonObject
+        {
+            ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message,
+        })]),
+    };
+
+    private static JsonObject Invalid(SubmissionFile loaded) => new()
+    {
+        ["policy"] = PolicySummary.Unknown,
+        ["errors"] = loaded.Unreadable is { } unreadable
+            ? new JsonArray(new JsonObject { ["field"] = null, ["message"] = unreadable })
+            : new JsonArray([.. loaded.Errors.Select(e => new JsonObject { ["field"] = e.Field, ["message"] = e.Message })]),
+    };
+
+    private static void Write(JsonObject json) => Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 }

@@ -3,37 +3,43 @@ using Mailsub.Core.Validation;
 
 namespace Mailsub.Cli;
 
-/// <summary>Reads and validates a MailSubmission file; on failure says why on stderr.</summary>
-public static class SubmissionFile
+/// <summary>A MailSubmission file, validated, or why not: unreadable, or the fields that are wrong.</summary>
+public sealed record SubmissionFile(FileInfo File, ValidSubmission? Valid, string? Unreadable, IReadOnlyList<FieldError> Errors)
 {
-    public static ValidSubmission? Load(FileInfo file)
+    public static SubmissionFile Read(FileInfo file)
     {
         string text;
         try
         {
-            text = File.ReadAllText(file.FullName);
+            text = System.IO.File.ReadAllText(file.FullName);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            Console.Error.WriteLine($"error: cannot read {file.FullName}: {e.Message}");
-            return null;
+            return new(file, null, $"cannot read {file.FullName}: {e.Message}", []);
         }
         var read = ManifestReader.ReadMailSubmission(text);
         if (read.Resource is null)
-        {
-            Report(file, read.Errors);
-            return null;
-        }
+            return new(file, null, null, read.Errors);
         var result = SubmissionValidator.Validate(read.Resource);
-        if (!result.IsValid)
-            Report(file, result.Errors);
-        return result.Valid;
+        return new(file, result.Valid, null, result.Errors);
     }
 
-    private static void Report(FileInfo file, IReadOnlyList<FieldError> errors)
+    /// <summary>Reads the file; on failure says why on stderr, then what was not done (<paramref name="notDone"/>).</summary>
+    public static ValidSubmission? Load(FileInfo file, string notDone)
     {
-        foreach (var error in errors)
+        var loaded = Read(file);
+        loaded.Report(notDone);
+        return loaded.Valid;
+    }
+
+    /// <summary>Why the file is not valid, on stderr; nothing when it is.</summary>
+    public void Report(string notDone)
+    {
+        if (Unreadable is { } unreadable)
+            Console.Error.WriteLine($"error: {unreadable}");
+        foreach (var error in Errors)
             Console.Error.WriteLine($"error: {error}");
-        Console.Error.WriteLine($"{file.Name}: {errors.Count} error{(errors.Count == 1 ? "" : "s")}; nothing was rendered. Fix the fields named above and run again.");
+        if (Errors.Count > 0)
+            Console.Error.WriteLine($"{File.Name}: {Errors.Count} error{(Errors.Count == 1 ? "" : "s")}; {notDone}. Fix the fields named above and run again.");
     }
 }

@@ -184,7 +184,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
     {
         if (old is not null && old.ObservedGeneration == status.ObservedGeneration && old.Policy == status.Policy
             && old.ConfigHash == status.ConfigHash && old.UsersSecretName == status.UsersSecretName
-            && old.TlsSecretName == status.TlsSecretName && StatusConditions.SameAs(old.Conditions, status.Conditions))
+            && old.TlsSecretName == status.TlsSecretName && old.AvailableReplicas == status.AvailableReplicas
+            && StatusConditions.SameAs(old.Conditions, status.Conditions))
         {
             return;
         }

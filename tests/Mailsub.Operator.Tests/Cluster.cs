@@ -119,6 +119,28 @@ internal sealed class Cluster : IDisposable
         return JsonNode.Parse(await response.Content.ReadAsStringAsync()) as JsonObject;
     }
 
+    /// <summary>
+    /// The object as `kubectl get` shows it: the API server's Table (what it prints from the CRD's
+    /// additionalPrinterColumns), as column name, priority (1: only with -o wide) and cell.
+    /// </summary>
+    public async Task<IReadOnlyList<(string Name, long Priority, string Cell)>> PrintedAsync(string path)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, Api.Resolve(path));
+        // What kubectl sends; the API server answers the first it can.
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json") { Parameters =
+        {
+            new("as", "Table"), new("v", "v1"), new("g", "meta.k8s.io"),
+        } });
+        using var response = await Api.SendAsync(request, streaming: false, CancellationToken.None);
+        response.EnsureSuccessStatusCode();
+        var table = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Equal("Table", JsonPath.GetString(table, "kind"));
+        var columns = table["columnDefinitions"]!.AsArray();
+        var cells = Assert.Single(table["rows"]!.AsArray())!["cells"]!.AsArray();
+        return columns.Select((c, i) => (JsonPath.GetString(c, "name")!, JsonPath.GetInt64(c, "priority") ?? 0,
+            cells[i] is JsonValue v ? v.ToString() : "")).ToList();
+    }
+
     public Task<JsonObject?> CreateAsync(string collection, JsonObject body) => SendAsync(HttpMethod.Post, collection, body);
 
     public Task<JsonObject?> MergePatchAsync(string path, JsonObject patch) =>

@@ -22,7 +22,8 @@ public sealed class InvalidSpecTests(ControlPlaneFixture cp)
         Assert.Equal("False", Cluster.Condition(status, "ConfigValid"));
         Assert.Contains("spec.trustedNetworks[1]", Cluster.Condition(status, "ConfigValid", "message"));
         Assert.Equal("False", Cluster.Condition(status, "Ready"));
-        Assert.Null(Cluster.Condition(status, "Reconciling"));
+        Assert.Equal("False", Cluster.Condition(status, "Reconciling"));
+        Assert.Equal("Unknown", JsonPath.GetString(status, "status", "policy"));
         Assert.Equal("1", status["status"]!["observedGeneration"]!.ToJsonString());
         Assert.DoesNotContain("alice-secret-1", status.ToJsonString());
 

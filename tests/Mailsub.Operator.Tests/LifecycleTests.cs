@@ -27,8 +27,8 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
         {
             Assert.Equal("True", Cluster.Condition(ready, type));
         }
-        Assert.Null(Cluster.Condition(ready, "Stalled"));
-        Assert.Null(Cluster.Condition(ready, "Reconciling"));
+        Assert.Equal("False", Cluster.Condition(ready, "Stalled"));
+        Assert.Equal("False", Cluster.Condition(ready, "Reconciling"));
         var uid = JsonPath.GetString(ready, "metadata", "uid");
         foreach (var path in new[]
         {

@@ -3,7 +3,8 @@ namespace Mailsub.Core.Api;
 /// <summary>Condition types of a MailSubmission, kept beside the kind as cert-manager does.</summary>
 public static class ConditionTypes
 {
-    // kstatus: Ready is always present; Reconciling and Stalled are abnormal-true.
+    // kstatus: Ready is always present; Reconciling and Stalled are abnormal-true, written False
+    // in the normal state so that `kubectl wait --for=condition=Stalled=False` returns.
     public const string Ready = "Ready";
     public const string Reconciling = "Reconciling";
     public const string Stalled = "Stalled";
@@ -42,9 +43,14 @@ public static class ConditionReasons
     // Ready
     public const string Ready = "Ready";
 
-    // ConfigValid (and Stalled)
+    // ConfigValid (and Stalled); RelayProtected, AuthProtected and TLSReady Unknown: nothing rendered to judge
     public const string ConfigValid = "ConfigValid";
     public const string InvalidSpec = "InvalidSpec";
+
+    // Reconciling and Stalled False: converged; Reconciling False while Stalled; Stalled False while Reconciling
+    public const string Reconciled = "Reconciled";
+    public const string WaitingForChange = "WaitingForChange";
+    public const string Progressing = "Progressing";
 
     // RelayProtected, AuthProtected, TLSReady when no finding fails them
     public const string RelayRestricted = "RelayRestricted";
@@ -94,4 +100,7 @@ public static class PolicySummary
     public const string Healthy = "Healthy";
     public const string Warning = "Warning";
     public const string Unhealthy = "Unhealthy";
+
+    /// <summary>The spec fails validation, so no configuration was rendered to judge.</summary>
+    public const string Unknown = "Unknown";
 }

@@ -13,11 +13,14 @@ public sealed class MailSubmissionStatus
     [ListMapKey("type")]
     public List<V1Condition> Conditions { get; set; } = [];
 
-    [Description("Summary of the policy analysis: Healthy, Warning (legacy or risky settings) or Unhealthy (an open relay, or passwords over cleartext).")]
+    [Description("Summary of the policy analysis: Healthy, Warning (legacy or risky settings), Unhealthy (an open relay, or passwords over cleartext) or Unknown (the spec fails validation, so there is nothing to judge).")]
     public string? Policy { get; set; }
 
     [Description("Hash of the rendered Postfix configuration the pods serve.")]
     public string? ConfigHash { get; set; }
+
+    [Description("Postfix pods available, as the Deployment last reported them.")]
+    public long? AvailableReplicas { get; set; }
 
     [Description("Secret holding the SASL users, one key per login name.")]
     public string? UsersSecretName { get; set; }

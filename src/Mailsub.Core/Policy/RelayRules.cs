@@ -173,13 +173,13 @@ public static class RelayRules
             if (open.Count > 0)
             {
                 yield return Finding.Error(ConditionTypes.RelayProtected, FindingCodes.TrustedNetworksOpen, path,
-                    $"mynetworks trusts {string.Join(", ", open)}: practically every host on the Internet relays through it without authentication. " +
+                    $"spec.trustedNetworks (mynetworks) trusts {string.Join(", ", open)}: practically every host on the Internet relays through it without authentication. " +
                     "Remove it and let clients authenticate.");
             }
             if (wide.Count > 0)
             {
                 yield return Finding.Warning(ConditionTypes.RelayProtected, FindingCodes.TrustedNetworksTooWide, path,
-                    $"mynetworks trusts {string.Join(", ", wide)}: every host there (in a cluster typically every pod and node) relays without authentication. " +
+                    $"spec.trustedNetworks (mynetworks) trusts {string.Join(", ", wide)}: every host there (in a cluster typically every pod and node) relays without authentication. " +
                     "Narrow it to the hosts that need it, e.g. single /32 or /128 addresses, and let the rest authenticate.");
             }
         }

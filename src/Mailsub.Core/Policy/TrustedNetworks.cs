@@ -17,7 +17,7 @@ public enum NetworkBreadth
     Wide,
     /// <summary>
     /// Wider than any organisation holds: IPv4 shorter than /8 (0.0.0.0/0 included), IPv6 shorter
-    /// than /16 outside the unique-local fc00::/7. Practically an open relay.
+    /// than /16 outside the unique-local fc00::/7 and the link-local fe80::/10. Practically an open relay.
     /// </summary>
     Open,
 }
@@ -28,6 +28,7 @@ public static class TrustedNetworks
     private static readonly IPNetwork Loopback = IPNetwork.Parse("127.0.0.0/8");
     private static readonly IPNetwork Rfc1918Largest = IPNetwork.Parse("192.168.0.0/16");
     private static readonly IPNetwork UniqueLocal = IPNetwork.Parse("fc00::/7");
+    private static readonly IPNetwork LinkLocal = IPNetwork.Parse("fe80::/10");
 
     /// <summary>
     /// Parses `a.b.c.d`, `a.b.c.d/n`, `[v6]`, `[v6]/n`. Null for what cannot be judged here:
@@ -64,7 +65,9 @@ public static class TrustedNetworks
             var network = new IPNetwork(Masked(address, prefix), prefix);
             return prefix < 16 || network == Rfc1918Largest ? NetworkBreadth.Wide : NetworkBreadth.Acceptable;
         }
-        if (prefix < 16 && !(prefix >= 7 && UniqueLocal.Contains(address)))
+        // Unique-local and link-local addresses do not route on the Internet: however short the
+        // prefix, only the site (or the pod's link: its node and the pods beside it) reaches them.
+        if (prefix < 16 && !(prefix >= 7 && UniqueLocal.Contains(address)) && !(prefix >= 10 && LinkLocal.Contains(address)))
             return NetworkBreadth.Open;
         return prefix < 48 ? NetworkBreadth.Wide : NetworkBreadth.Acceptable;
     }

@@ -54,9 +54,14 @@ public static class CrdGenerator
                     ["subresources"] = new JsonObject { ["status"] = new JsonObject() },
                     ["additionalPrinterColumns"] = new JsonArray(
                         Column("Ready", "string", $".status.conditions[?(@.type==\"{ConditionTypes.Ready}\")].status", "Whether the service is ready."),
-                        Column("Policy", "string", ".status.policy", "Policy health: Healthy, Warning or Unhealthy."),
+                        Column("Policy", "string", ".status.policy", "Policy health: Healthy, Warning, Unhealthy, or Unknown when the spec fails validation."),
                         Column("TLS", "string", $".status.conditions[?(@.type==\"{ConditionTypes.TlsReady}\")].status", "Whether the certificate is ready."),
-                        Column("Age", "date", ".metadata.creationTimestamp", null)),
+                        Column("Age", "date", ".metadata.creationTimestamp", null),
+                        // -o wide, as cert-manager's Certificate: what a broken resource needs first.
+                        Column("Replicas", "integer", ".spec.workload.replicas", "Postfix pods wanted.", wide: true),
+                        Column("Available", "integer", ".status.availableReplicas", "Postfix pods available.", wide: true),
+                        Column("Reason", "string", $".status.conditions[?(@.type==\"{ConditionTypes.Ready}\")].reason", "Why the service is or is not ready.", wide: true),
+                        Column("Message", "string", $".status.conditions[?(@.type==\"{ConditionTypes.Ready}\")].message", "What to do when it is not.", wide: true)),
                     ["schema"] = new JsonObject { ["openAPIV3Schema"] = root },
                 }),
             },
@@ -67,11 +72,14 @@ public static class CrdGenerator
     public static string ToYaml() =>
         "# Generated from the C# types in src/Mailsub.Core/Api by `mailsub crd`. Do not edit.\n" + YamlWriter.Write(Build());
 
-    private static JsonObject Column(string name, string type, string path, string? description)
+    /// <param name="wide">Shown only by `kubectl get -o wide` (priority 1).</param>
+    private static JsonObject Column(string name, string type, string path, string? description, bool wide = false)
     {
         var column = new JsonObject { ["name"] = name, ["type"] = type, ["jsonPath"] = path };
         if (description is not null)
             column["description"] = description;
+        if (wide)
+            column["priority"] = 1;
         return column;
     }
 }

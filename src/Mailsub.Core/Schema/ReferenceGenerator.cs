@@ -24,11 +24,11 @@ public static class ReferenceGenerator
         new(ConditionTypes.Ready, "The service serves the current generation: children applied, Postfix pods available with the current config hash, no policy error.",
             "Read its reason and message, then the condition they name below. A reason that says work is under way (e.g. a rollout) clears by itself; otherwise Stalled is True too.", [], []),
         new(ConditionTypes.Reconciling, "kstatus abnormal-true: True while the operator is still converging (rollout, certificate being issued).",
-            "False is the normal state.", [], []),
+            "False is the normal state, and the operator writes it (reason `Reconciled`, or `WaitingForChange` while Stalled): `kubectl wait --for=condition=Reconciling=False` works.", [], []),
         new(ConditionTypes.Stalled, "kstatus abnormal-true: True when the operator cannot make progress without a change (policy error, invalid spec, missing Secret).",
-            "False is the normal state. When True, fix what its message names; the operator retries on every change of the resource or a referenced Secret.", [], []),
+            "False is the normal state, and the operator writes it (reason `Reconciled`, or `Progressing` while Reconciling): `kubectl wait --for=condition=Stalled=False` works. When True, fix what its message names; the operator retries on every change of the resource or a referenced Secret.", [], []),
         new(ConditionTypes.ConfigValid, "main.cf and master.cf parse, and every parameter is current and known to Postfix 3.7.",
-            "Fix or remove the parameter named in the message (spec.parameters / listener overrides); `mailsub lint -f FILE` shows the same findings locally.",
+            "Fix or remove the parameter named in the message (spec.extraConfig, or the spec field the message names); `mailsub lint -f FILE` shows the same findings locally.",
             [FindingCodes.UnparsableConfig, FindingCodes.RelayGuardMissing],
             [FindingCodes.DeprecatedParameter, FindingCodes.UnknownParameter, FindingCodes.DuplicateParameter, FindingCodes.RenamedRestriction, FindingCodes.AuthNeverOffered]),
         new(ConditionTypes.RelayProtected, "Every listener relays only for authenticated clients and trusted networks (no open relay).",
@@ -84,8 +84,10 @@ public static class ReferenceGenerator
 
         md.Append('\n').Append(h2).Append(" Conditions\n\n`Ready`, `Reconciling` and `Stalled` follow kstatus (Flux, Argo CD: `docs/argocd-health.lua`). ");
         md.Append("The policy-health conditions stay True with warnings named in their message; an error finding turns them False with the finding as the reason. ");
-        md.Append("`status.policy` sums them up: `").Append(PolicySummary.Healthy).Append("`, `").Append(PolicySummary.Warning).Append("` (any warning) or `")
-          .Append(PolicySummary.Unhealthy).Append("` (any error).\n\n");
+        md.Append("A spec that fails validation renders nothing to judge: ConfigValid is False (`").Append(ConditionReasons.InvalidSpec)
+          .Append("`) and RelayProtected, AuthProtected and TLSReady are Unknown with the same reason. ");
+        md.Append("`status.policy` sums them up: `").Append(PolicySummary.Healthy).Append("`, `").Append(PolicySummary.Warning).Append("` (any warning), `")
+          .Append(PolicySummary.Unhealthy).Append("` (any error) or `").Append(PolicySummary.Unknown).Append("` (the spec fails validation).\n\n");
         md.Append("| condition | True means | when False, do this | False reasons (errors) | warnings (stays True) |\n| --- | --- | --- | --- | --- |\n");
         foreach (var c in Conditions)
         {

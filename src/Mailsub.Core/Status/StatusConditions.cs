@@ -24,8 +24,6 @@ public static class StatusConditions
         conditions[existing] = condition;
     }
 
-    public static void Remove(List<V1Condition> conditions, string type) => conditions.RemoveAll(c => c.Type == type);
-
     public static V1Condition? Find(IEnumerable<V1Condition>? conditions, string type) => conditions?.FirstOrDefault(c => c.Type == type);
 
     /// <summary>Same conditions, ignoring order and lastTransitionTime (which <see cref="Set"/> keeps).</summary>

@@ -7,7 +7,8 @@ namespace Mailsub.Core.Status;
 
 /// <summary>
 /// The status of a MailSubmission from what a reconcile gathered: the policy-health conditions,
-/// then kstatus (Ready always present; Reconciling and Stalled only when True, never both). Pure:
+/// then kstatus (Ready, Reconciling and Stalled always present, Reconciling and Stalled False in
+/// the normal state and never both True). Pure:
 /// the same input gives the same status, so every state is tested without an API server
 /// (tests/Mailsub.Core.Tests/Status/SubmissionHealthTests.cs).
 /// </summary>
@@ -26,6 +27,7 @@ public static class SubmissionHealth
             ConfigHash = old?.ConfigHash,
             UsersSecretName = old?.UsersSecretName,
             TlsSecretName = old?.TlsSecretName,
+            AvailableReplicas = old?.AvailableReplicas,
         };
         var conditions = new Conditions(status.Conditions, generation, input.Now);
         var abnormal = new List<Abnormal>();
@@ -57,10 +59,14 @@ public static class SubmissionHealth
             // Nothing is applied: the running service keeps its last valid configuration.
             var errors = string.Join("; ", input.Validation.Errors);
             conditions.Set(ConditionTypes.ConfigValid, false, ConditionReasons.InvalidSpec, $"Fix these fields of the spec: {errors}");
+            // Only a rendered configuration decides them: what the last one said no longer holds,
+            // and reading Healthy here would hide that nothing new can be judged.
             foreach (var type in ConditionTypes.Policy.Where(t => t != ConditionTypes.ConfigValid))
             {
-                conditions.Remove(type); // only a rendered configuration decides them
+                conditions.Set(type, ConditionStatus.Unknown, ConditionReasons.InvalidSpec,
+                    "Not evaluated: the spec fails validation, so no configuration was rendered (see ConfigValid). The running service keeps its last valid configuration.");
             }
+            status.Policy = PolicySummary.Unknown;
             abnormal.Add(Abnormal.Stalled(ConditionReasons.InvalidSpec, $"The spec passes the schema but not validation; nothing was applied. {errors}"));
             return;
         }
@@ -101,7 +107,7 @@ public static class SubmissionHealth
         // No policy condition is False here (that is an error, so Unhealthy): TLSReady is the
         // policy's True until the certificate's source says otherwise.
         CheckTls(valid, children, conditions, abnormal);
-        CheckAvailable(valid, children.Deployment, conditions, abnormal);
+        CheckAvailable(valid, children.Deployment, status, conditions, abnormal);
     }
 
     private static void CheckTls(ValidSubmission valid, ChildrenObservation children, Conditions conditions, List<Abnormal> abnormal)
@@ -142,9 +148,11 @@ public static class SubmissionHealth
         }
     }
 
-    private static void CheckAvailable(ValidSubmission valid, DeploymentObservation? deployment, Conditions conditions, List<Abnormal> abnormal)
+    private static void CheckAvailable(ValidSubmission valid, DeploymentObservation? deployment, MailSubmissionStatus status, Conditions conditions,
+        List<Abnormal> abnormal)
     {
         var name = ChildNames.Postfix(valid);
+        status.AvailableReplicas = deployment?.AvailableReplicas;
         if (deployment is null)
         {
             conditions.Set(ConditionTypes.Available, false, ConditionReasons.DeploymentNotFound, $"Deployment {name} is not there yet.");
@@ -165,19 +173,30 @@ public static class SubmissionHealth
     /// <summary>
     /// Ready is True exactly when nothing is abnormal: every step that leaves a health condition
     /// other than True also stalls or waits, so Ready takes the reason and message of that.
+    /// Reconciling and Stalled are always written, False when they do not apply (kstatus allows
+    /// absent or False; False lets `kubectl wait --for=condition=Stalled=False` return).
     /// </summary>
     private static void SetKstatus(MailSubmissionStatus status, Conditions conditions, Abnormal? abnormal)
     {
         if (abnormal is null)
         {
-            conditions.Remove(ConditionTypes.Stalled);
-            conditions.Remove(ConditionTypes.Reconciling);
+            conditions.Set(ConditionTypes.Reconciling, ConditionStatus.False, ConditionReasons.Reconciled, "Nothing left to apply or wait for.");
+            conditions.Set(ConditionTypes.Stalled, ConditionStatus.False, ConditionReasons.Reconciled, "Nothing left to apply or wait for.");
             conditions.Set(ConditionTypes.Ready, true, ConditionReasons.Ready,
                 $"Serving with policy {status.Policy}; every policy condition is True and the Deployment is available.");
             return;
         }
-        // Never both: the other one goes (the one that stays keeps its lastTransitionTime).
-        conditions.Remove(abnormal.Type == ConditionTypes.Stalled ? ConditionTypes.Reconciling : ConditionTypes.Stalled);
+        // Never both True: the other one is False, pointing at this one.
+        if (abnormal.Type == ConditionTypes.Stalled)
+        {
+            conditions.Set(ConditionTypes.Reconciling, ConditionStatus.False, ConditionReasons.WaitingForChange,
+                "Nothing progresses until the spec or a referenced object changes: see Stalled.");
+        }
+        else
+        {
+            conditions.Set(ConditionTypes.Stalled, ConditionStatus.False, ConditionReasons.Progressing,
+                "The operator is making progress without help: see Reconciling.");
+        }
         conditions.Set(abnormal.Type, ConditionStatus.True, abnormal.Reason, abnormal.Message);
         conditions.Set(ConditionTypes.Ready, false, abnormal.Reason, abnormal.Message);
     }
@@ -210,7 +229,5 @@ public static class SubmissionHealth
 
         public void Set(string type, bool ok, string reason, string message) =>
             Set(type, ok ? ConditionStatus.True : ConditionStatus.False, reason, message);
-
-        public void Remove(string type) => StatusConditions.Remove(list, type);
     }
 }

@@ -22,7 +22,9 @@ public static partial class NetworkSyntax
     {
         network = default;
         if (!value.Contains('/'))
-            return $"\"{value}\" is not a CIDR: give a prefix length, e.g. \"{value}/32\" for one IPv4 host or \"{value}/128\" for one IPv6 host";
+            return IsIpAddress(value)
+                ? $"\"{value}\" is not a CIDR: give a prefix length, e.g. \"{value}/{(value.Contains(':') ? 128 : 32)}\" for this one host"
+                : $"\"{value}\" is not a CIDR: give a network address and a prefix length, such as 192.0.2.0/24, 2001:db8::/32, or 192.0.2.10/32 for one host";
         var text = value.StartsWith('[') ? value.Replace("[", "").Replace("]", "") : value;
         var slash = text.IndexOf('/');
         var host = text[..slash];

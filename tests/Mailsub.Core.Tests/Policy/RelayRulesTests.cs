@@ -115,6 +115,17 @@ public class RelayRulesTests
         var finding = Assert.Single(Config.Main($"mynetworks = {mynetworks}").Findings(RelayRules.TrustedNetworksTooWide));
 
         Assert.Equal((Severity.Error, FindingCodes.TrustedNetworksOpen, "mynetworks"), (finding.Severity, finding.Code, finding.Location));
+        Assert.StartsWith("spec.trustedNetworks (mynetworks) trusts ", finding.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void TrustedNetworksTooWide_does_not_call_link_local_the_Internet()
+    {
+        var finding = Assert.Single(Config.Main("mynetworks = [fe80::]/10").Findings(RelayRules.TrustedNetworksTooWide));
+
+        Assert.Equal((Severity.Warning, FindingCodes.TrustedNetworksTooWide), (finding.Severity, finding.Code));
+        Assert.DoesNotContain("Internet", finding.Message, StringComparison.Ordinal);
+        Assert.StartsWith("spec.trustedNetworks (mynetworks) trusts [fe80::]/10: every host there", finding.Message, StringComparison.Ordinal);
     }
 
     [Theory]

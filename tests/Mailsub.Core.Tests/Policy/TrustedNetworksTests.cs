@@ -24,6 +24,10 @@ public class TrustedNetworksTests
     [InlineData("[2000::]/3", NetworkBreadth.Open)]
     [InlineData("[::ffff:0.0.0.0]/96", NetworkBreadth.Open)]
     [InlineData("[::ffff:10.0.0.0]/104", NetworkBreadth.Wide)]
+    // Link-local reaches only the pod's link (its node, the pods beside it), never the Internet.
+    [InlineData("[fe80::]/10", NetworkBreadth.Wide)]
+    [InlineData("[fe80::]/64", NetworkBreadth.Acceptable)]
+    [InlineData("[fe80::]/9", NetworkBreadth.Open)]
     public void Judges_the_breadth_of_an_entry(string entry, NetworkBreadth expected)
     {
         var network = TrustedNetworks.Parse(entry);

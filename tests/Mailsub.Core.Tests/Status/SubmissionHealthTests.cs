@@ -54,14 +54,15 @@ public class SubmissionHealthTests
         Assert.Equal((kstatus == ConditionTypes.Ready ? "True" : "False", reason), (ready.Status, ready.Reason));
         foreach (var abnormal in new[] { ConditionTypes.Stalled, ConditionTypes.Reconciling })
         {
-            // kstatus: abnormal-true conditions are present only when True, and never both.
-            var condition = StatusConditions.Find(conditions, abnormal);
+            // kstatus: abnormal-true conditions are always written, False unless they apply, and never both True.
+            var condition = Find(conditions, abnormal);
             if (abnormal != kstatus)
             {
-                Assert.Null(condition);
+                var why = kstatus == ConditionTypes.Ready ? ConditionReasons.Reconciled
+                    : kstatus == ConditionTypes.Stalled ? ConditionReasons.WaitingForChange : ConditionReasons.Progressing;
+                Assert.Equal(("False", why), (condition.Status, condition.Reason));
                 continue;
             }
-            Assert.NotNull(condition);
             Assert.Equal(("True", reason, ready.Message), (condition.Status, condition.Reason, condition.Message));
         }
         var checkedCondition = Find(conditions, type);
@@ -70,13 +71,15 @@ public class SubmissionHealthTests
     }
 
     [Fact]
-    public void Settled_is_Ready_with_every_condition_True_in_a_stable_order()
+    public void Settled_is_Ready_with_every_health_condition_True_and_kstatus_False_in_a_stable_order()
     {
         var status = SubmissionHealth.Evaluate(Input(Resource("mail")));
 
         Assert.Equal(
             [
                 ("Ready", "True", "Ready", "Serving with policy Healthy; every policy condition is True and the Deployment is available."),
+                ("Reconciling", "False", "Reconciled", "Nothing left to apply or wait for."),
+                ("Stalled", "False", "Reconciled", "Nothing left to apply or wait for."),
                 ("ConfigValid", "True", "ConfigValid", "main.cf and master.cf parse, and every parameter is current and known to Postfix 3.7."),
                 ("RelayProtected", "True", "RelayRestricted", "Every listener relays only for authenticated clients and trusted networks."),
                 ("AuthProtected", "True", "NoCleartextPasswords", "No listener takes passwords over an unencrypted connection, and AUTH offers only current mechanisms."),
@@ -85,12 +88,13 @@ public class SubmissionHealthTests
                 ("Available", "True", "MinimumReplicasAvailable", "1 of 1 Postfix replicas available."),
             ],
             status.Conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
-        Assert.Equal((1L, PolicySummary.Healthy, "mail-users", "mail-tls"), (status.ObservedGeneration!.Value, status.Policy, status.UsersSecretName, status.TlsSecretName));
+        Assert.Equal((1L, PolicySummary.Healthy, "mail-users", "mail-tls", 1L),
+            (status.ObservedGeneration!.Value, status.Policy, status.UsersSecretName, status.TlsSecretName, status.AvailableReplicas));
         Assert.Matches("^[0-9a-f]{64}$", status.ConfigHash);
     }
 
     [Fact]
-    public void An_invalid_spec_names_the_fields_and_drops_what_only_a_rendered_config_decides()
+    public void An_invalid_spec_names_the_fields_and_reads_Unknown_for_what_only_a_rendered_config_decides()
     {
         var before = Written(Input(Resource("mail")));
         before.Spec.TrustedNetworks = ["10.0.0.1/8"];
@@ -98,13 +102,45 @@ public class SubmissionHealthTests
 
         var status = SubmissionHealth.Evaluate(Input(before));
 
-        Assert.Equal(["Ready", "Stalled", "ConfigValid", "UsersReady", "Available"], status.Conditions.Select(c => c.Type));
+        Assert.Equal(ConditionTypes.All, status.Conditions.Select(c => c.Type));
         var error = Assert.Single(Mailsub.Core.Validation.SubmissionValidator.Validate(before).Errors).ToString();
         Assert.Equal($"Fix these fields of the spec: {error}", Find(status.Conditions, ConditionTypes.ConfigValid).Message);
         Assert.Equal($"The spec passes the schema but not validation; nothing was applied. {error}", Find(status.Conditions, ConditionTypes.Stalled).Message);
+        // Not the last good verdict: nothing was rendered, so nothing was judged.
+        Assert.Equal(PolicySummary.Unknown, status.Policy);
+        foreach (var type in new[] { ConditionTypes.RelayProtected, ConditionTypes.AuthProtected, ConditionTypes.TlsReady })
+        {
+            var condition = Find(status.Conditions, type);
+            Assert.Equal(("Unknown", "InvalidSpec", 2L), (condition.Status, condition.Reason, condition.ObservedGeneration!.Value));
+            Assert.Contains("see ConfigValid", condition.Message, StringComparison.Ordinal);
+        }
         // What was last deployed stays described: nothing new was applied.
-        Assert.Equal((before.Status!.Policy, before.Status.ConfigHash, 2L), (status.Policy, status.ConfigHash, status.ObservedGeneration!.Value));
+        Assert.Equal((before.Status!.ConfigHash, before.Status.AvailableReplicas, 2L), (status.ConfigHash, status.AvailableReplicas, status.ObservedGeneration!.Value));
         Assert.Equal(1, Find(status.Conditions, ConditionTypes.UsersReady).ObservedGeneration);
+    }
+
+    [Fact]
+    public void Fixing_an_invalid_spec_brings_the_policy_back()
+    {
+        var invalid = Written(Input(Resource("mail", s => s.TrustedNetworks = ["not-a-cidr"])));
+        Assert.Equal(PolicySummary.Unknown, invalid.Status!.Policy);
+        invalid.Spec.TrustedNetworks = ["127.0.0.0/8"];
+
+        var status = SubmissionHealth.Evaluate(Input(invalid));
+
+        Assert.Equal(PolicySummary.Healthy, status.Policy);
+        Assert.All(ConditionTypes.Policy, type => Assert.Equal("True", Find(status.Conditions, type).Status));
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(2L, 2L)]
+    public void AvailableReplicas_is_what_the_Deployment_reports(long? available, long? expected)
+    {
+        var status = SubmissionHealth.Evaluate(Input(Resource("mail"),
+            Deployment(available is { } n ? new DeploymentObservation(2, n, new(ConditionStatus.True, null)) : null)));
+
+        Assert.Equal(expected, status.AvailableReplicas);
     }
 
     [Fact]
@@ -179,7 +215,7 @@ public class SubmissionHealthTests
         Assert.Equal(then, Find(status.Conditions, ConditionTypes.ConfigValid).LastTransitionTime);
         Assert.Equal(Now, Find(status.Conditions, ConditionTypes.Available).LastTransitionTime); // False to True
         Assert.Equal(Now, Find(status.Conditions, ConditionTypes.Ready).LastTransitionTime);
-        Assert.Null(StatusConditions.Find(status.Conditions, ConditionTypes.Reconciling));
+        Assert.Equal(("False", Now), (Find(status.Conditions, ConditionTypes.Reconciling).Status, Find(status.Conditions, ConditionTypes.Reconciling).LastTransitionTime));
         Assert.Equal(then, Find(before.Status!.Conditions, ConditionTypes.Available).LastTransitionTime); // the input is not modified
     }
 
@@ -192,7 +228,7 @@ public class SubmissionHealthTests
 
         var status = SubmissionHealth.Evaluate(Input(stalled, UsersMissing("Secret still gone.")));
 
-        Assert.Null(StatusConditions.Find(status.Conditions, ConditionTypes.Reconciling));
+        Assert.Equal(("False", ConditionReasons.WaitingForChange), (Find(status.Conditions, ConditionTypes.Reconciling).Status, Find(status.Conditions, ConditionTypes.Reconciling).Reason));
         var condition = Find(status.Conditions, ConditionTypes.Stalled);
         Assert.Equal(("Secret still gone.", then.AddMinutes(1)), (condition.Message, condition.LastTransitionTime));
     }

@@ -75,6 +75,18 @@ public class SubmissionValidatorTests
         Gen.Valid(Gen.Submission("m", s => s.TrustedNetworks = ["192.0.2.0/24", "2001:db8::/32", "[::1]/128"]));
     }
 
+    [Theory]
+    [InlineData("10.0.0.1", "\"10.0.0.1\" is not a CIDR: give a prefix length, e.g. \"10.0.0.1/32\" for this one host")]
+    [InlineData("2001:db8::1", "\"2001:db8::1\" is not a CIDR: give a prefix length, e.g. \"2001:db8::1/128\" for this one host")]
+    // Not an address: appending a prefix length would not help, so no such advice.
+    [InlineData("not-a-cidr", "\"not-a-cidr\" is not a CIDR: give a network address and a prefix length, such as 192.0.2.0/24, 2001:db8::/32, or 192.0.2.10/32 for one host")]
+    public void A_network_without_a_prefix_length_gets_advice_that_fits(string entry, string message)
+    {
+        var error = Assert.Single(SubmissionValidator.Validate(Gen.Submission("m", s => s.TrustedNetworks = [entry])).Errors);
+
+        Assert.Equal(("spec.trustedNetworks[0]", message), (error.Field, error.Message));
+    }
+
     [Fact]
     public void Every_error_is_reported_at_once()
     {

@@ -80,10 +80,20 @@ internal sealed class PostfixCommands(PostfixTools tools)
     public Task<ToolResult> FlushAsync(string configDir) =>
         ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-f"], Quick);
 
-    public async Task<int> DeliverableCountAsync(string configDir)
+    /// <summary>The deliverable messages in the queue, or null when postqueue failed or hung: a
+    /// queue that could not be read must not pass for an empty one, or a drain would stop master
+    /// on mail.</summary>
+    public async Task<int?> DeliverableCountAsync(string configDir)
     {
-        var result = await ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-j"], Quick);
-        return QueueStatus.Deliverable(result.StandardOutput);
+        try
+        {
+            var result = await ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-j"], Quick);
+            return result.ExitCode == 0 ? QueueStatus.Deliverable(result.StandardOutput) : null;
+        }
+        catch (TimeoutException)
+        {
+            return null;
+        }
     }
 
     /// <summary>

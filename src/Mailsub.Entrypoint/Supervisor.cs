@@ -200,10 +200,13 @@ internal sealed class Supervisor
         }
 
         await _postfix.FlushAsync(_state.ConfigLink);
-        int left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
-        if (left > 0 && await HandOffAsync(left, inputs))
+        int? left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
+        if (left is not 0 && await HandOffAsync(left, inputs))
             left = await WaitForEmptyQueueAsync(master, deadline, _options.Grace, flush: true);
-        if (left > 0)
+        if (left is null)
+            Report.Error($"the queue in {_state.QueueDir} could not be read (postqueue -j failed until the grace period's end), so what it " +
+                "still holds goes with this pod's volume. Check the log above for the postqueue or showq error.");
+        else if (left > 0)
             Report.Error($"{left} message(s) still queued in {_state.QueueDir} go with this pod's volume: neither the relay host " +
                 "nor a peer took them in time. Keep a second replica running (spec.workload.replicas) and the relay host reachable, " +
                 "or raise the pod's terminationGracePeriodSeconds.");
@@ -224,14 +227,14 @@ internal sealed class Supervisor
         return 0;
     }
 
-    /// <summary>Waits until the queue is empty, master is gone or <paramref name="until"/> has passed since <paramref name="since"/>; returns what is left.</summary>
+    /// <summary>Waits until the queue is empty, master is gone or <paramref name="until"/> has passed since <paramref name="since"/>; returns what is left, null when the queue could not be read.</summary>
     /// <param name="flush">Flush again every 2 s: right after a reload the new queue manager may not
     /// have heard the first flush, and deferred mail would wait for its next scan (14 s measured).</param>
-    private async Task<int> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until, bool flush = false)
+    private async Task<int?> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until, bool flush = false)
     {
         var flushed = Stopwatch.StartNew();
-        int left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
-        while (left > 0 && since.Elapsed + PollInterval < until && !master.HasExited)
+        int? left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        while (left is not 0 && since.Elapsed + PollInterval < until && !master.HasExited)
         {
             await Task.Delay(PollInterval);
             if (flush && flushed.Elapsed >= TimeSpan.FromSeconds(2))
@@ -245,12 +248,12 @@ internal sealed class Supervisor
     }
 
     /// <summary>Points every route of the queue at the peers Service and flushes; false when there is no peer to go to.</summary>
-    private async Task<bool> HandOffAsync(int left, InputSnapshot inputs)
+    private async Task<bool> HandOffAsync(int? left, InputSnapshot inputs)
     {
         if (QueueHandoff.ParsePeer(inputs.Config.Text(QueueHandoff.PeerFileName)) is not { } peer
             || inputs.Tls.Text(TlsFiles.Certificate) is not { Length: > 0 } || _store.Active is not { } active)
         {
-            Report.Info($"{left} message(s) not delivered yet, and no peer is known to hand them to (the ConfigMap has no {QueueHandoff.PeerFileName}, or there is no certificate)");
+            Report.Info($"{Count(left)} message(s) not delivered yet, and no peer is known to hand them to (the ConfigMap has no {QueueHandoff.PeerFileName}, or there is no certificate)");
             return false;
         }
         var parameters = QueueHandoff.ClientParameters(peer, Path.Combine(_options.TlsDir, TlsFiles.Key), Path.Combine(_options.TlsDir, TlsFiles.Certificate));
@@ -263,7 +266,9 @@ internal sealed class Supervisor
         if (!await ReloadAsync("pointed the queue at a peer"))
             return false;
         await _postfix.FlushAsync(_state.ConfigLink);
-        Report.Info($"handing {left} message(s) the relay host has not taken to a peer at {peer}");
+        Report.Info($"handing {Count(left)} message(s) the relay host has not taken to a peer at {peer}");
         return true;
     }
+
+    private static string Count(int? messages) => messages?.ToString() ?? "an unknown number of";
 }

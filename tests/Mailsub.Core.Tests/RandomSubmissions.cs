@@ -39,8 +39,7 @@ public static class RandomSubmissions
         ("smtpd_client_connection_count_limit", "20"),
         ("smtpd_data_restrictions", "reject_unauth_pipelining"),
         ("header_size_limit", "204800"),
-        ("tls_preempt_cipherlist", "yes"),
-        ("smtpd_tls_ciphers", "high"),
+        ("smtpd_tls_mandatory_exclude_ciphers", "CAMELLIA"),
         ("smtputf8_enable", "no"),
         ("bounce_queue_lifetime", "1d"),
         ("smtpd_error_sleep_time", "1s"),
@@ -73,6 +72,8 @@ public static class RandomSubmissions
             {
                 IssuerRef = Chance(random) ? new IssuerReference { Name = "issuer", Kind = IssuerKind.ClusterIssuer } : null,
                 SmtpSecurityLevel = Pick(random, Enum.GetValues<SmtpTlsLevel>()),
+                Profile = Pick(random, Enum.GetValues<TlsProfile>()),
+                PrivateKeyAlgorithm = Chance(random) ? Pick(random, Enum.GetValues<PrivateKeyAlgorithm>()) : null,
                 MinProtocol = Pick(random, Enum.GetValues<TlsProtocol>()),
                 ReceivedHeader = Chance(random),
                 LogLevel = random.Next(0, 5),
@@ -93,6 +94,9 @@ public static class RandomSubmissions
             AllowMailToCommands = Subset(random, Enum.GetValues<MailToCommandsSource>(), 0, 3),
             ExtraConfig = Subset(random, Extras, 0, 5).ToDictionary(e => e.Name, e => e.Value),
         };
+        // Below TLSv1.2 only the Legacy profile has ciphers.
+        if (spec.Tls.MinProtocol < TlsProtocol.TLSv1_2 && spec.Tls.Profile != TlsProfile.Legacy)
+            spec.Tls.Profile = TlsProfile.Legacy;
         if (spec.Tls.IssuerRef is null)
             spec.Tls.SecretName = name + "-tls";
         if (Chance(random))

@@ -26,7 +26,10 @@ public sealed class PodLogs : IAsyncDisposable
         var kubectl = await Tools.KubectlAsync();
         while (!_stop.IsCancellationRequested)
         {
-            var pods = await node.TryKubectl("-n", ns, "get", "pods", "-l", selector, "-o", "name");
+            // Only pods whose containers run: `logs -f` on a pod still creating its container
+            // fails at once, and that pod would never be followed.
+            var pods = await node.TryKubectl("-n", ns, "get", "pods", "-l", selector, "-o",
+                """jsonpath={range .items[?(@.status.phase=="Running")]}pod/{.metadata.name}{"\n"}{end}""");
             foreach (var pod in pods.Stdout.Split('\n', StringSplitOptions.RemoveEmptyEntries))
             {
                 if (_followers.ContainsKey(pod))

@@ -8,9 +8,9 @@ namespace Mailsub.Testing.Postfix;
 /// <summary>A certificate and key in cert-manager's Secret layout.</summary>
 public sealed record TlsMaterial(string CertificatePem, string PrivateKeyPem, string? CaPem = null)
 {
-    /// <summary>A fresh self-signed P-256 certificate for <paramref name="dnsName"/>, made by
-    /// openssl as an administrator would.</summary>
-    public static TlsMaterial SelfSigned(string dnsName)
+    /// <summary>A fresh self-signed P-256 certificate (RSA-2048 with <paramref name="rsa"/>) for
+    /// <paramref name="dnsName"/>, made by openssl as an administrator would.</summary>
+    public static TlsMaterial SelfSigned(string dnsName, bool rsa = false)
     {
         string dir = Directory.CreateTempSubdirectory("mailsub-tls-").FullName;
         try
@@ -22,7 +22,7 @@ public sealed record TlsMaterial(string CertificatePem, string PrivateKeyPem, st
             };
             foreach (string argument in new[]
             {
-                "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                "req", "-x509", "-newkey", rsa ? "rsa:2048" : "ec", "-pkeyopt", rsa ? "rsa_keygen_bits:2048" : "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", Path.Combine(dir, "tls.key"), "-out", Path.Combine(dir, "tls.crt"),
                 "-days", "2", "-subj", $"/CN={dnsName}", "-addext", $"subjectAltName=DNS:{dnsName}",
             })

@@ -13,7 +13,7 @@ public static class EnumValues
     private static readonly FrozenDictionary<Type, IReadOnlyList<string>> All = new[]
     {
         Entry<OriginSource>(), Entry<MailToCommandsSource>(), Entry<AuthProfile>(), Entry<IssuerKind>(),
-        Entry<SmtpTlsLevel>(), Entry<TlsProtocol>(), Entry<RelayTlsLevel>(), Entry<PullPolicy>(),
+        Entry<SmtpTlsLevel>(), Entry<TlsProfile>(), Entry<PrivateKeyAlgorithm>(), Entry<TlsProtocol>(), Entry<RelayTlsLevel>(), Entry<PullPolicy>(),
         Entry<ServiceKind>(), Entry<TrafficPolicy>(),
     }.ToFrozenDictionary();
 

@@ -21,7 +21,13 @@ public sealed class TlsSpec
     [Description("TLS on the smtp (25) listener (smtpd_tls_security_level): may offers STARTTLS (RFC 3207 requires this for a public MX), encrypt requires it, none disables it.")]
     public SmtpTlsLevel SmtpSecurityLevel { get; set; } = SmtpTlsLevel.May;
 
-    [Description("Lowest TLS protocol accepted (smtpd_tls_protocols and smtpd_tls_mandatory_protocols). TLSv1 and TLSv1.1 are for legacy clients only and flagged by the policy analysis.")]
+    [Description("Protocols and ciphers of the submission listeners, after Mozilla's server-side TLS guidelines. Intermediate (default): TLSv1.2 with ECDHE or DHE and AEAD ciphers only, and TLSv1.3. Modern: TLSv1.3 only. Legacy: Mozilla's old profile for clients that predate TLSv1.2 AEAD (CBC and static RSA ciphers; TLSv1 and TLSv1.1 only with minProtocol); flagged by the policy analysis.")]
+    public TlsProfile Profile { get; set; } = TlsProfile.Intermediate;
+
+    [Description("Key of the certificate cert-manager issues (privateKey.algorithm): ECDSA (P-256) or RSA (2048 bits). Default: ECDSA, RSA for the Legacy profile (its static-RSA ciphers need one). An existing secretName certificate is checked against it.")]
+    public PrivateKeyAlgorithm? PrivateKeyAlgorithm { get; set; }
+
+    [Description("Lowest TLS protocol accepted (smtpd_tls_protocols and smtpd_tls_mandatory_protocols); it can only raise the profile's floor (Modern: TLSv1.3). TLSv1 and TLSv1.1 need the Legacy profile and are flagged by the policy analysis.")]
     public TlsProtocol MinProtocol { get; set; } = TlsProtocol.TLSv1_2;
 
     [Description("Add TLS protocol and cipher to the Received header (smtpd_tls_received_header), as the seed does.")]
@@ -61,6 +67,14 @@ public enum SmtpTlsLevel
     [JsonStringEnumMemberName("none")] None,
     [JsonStringEnumMemberName("may")] May,
     [JsonStringEnumMemberName("encrypt")] Encrypt,
+}
+
+public enum TlsProfile { Modern, Intermediate, Legacy }
+
+public enum PrivateKeyAlgorithm
+{
+    [JsonStringEnumMemberName("ECDSA")] Ecdsa,
+    [JsonStringEnumMemberName("RSA")] Rsa,
 }
 
 public enum TlsProtocol

@@ -24,11 +24,18 @@ public static class ServerCertificate
                     Kind = issuer.Kind == IssuerKind.ClusterIssuer ? "ClusterIssuer" : "Issuer",
                     Group = issuer.Group,
                 },
-                PrivateKey = new CertificatePrivateKey { RotationPolicy = "Always" },
-                // A TLS server certificate: RSA key exchange needs key encipherment, ECDHE needs
-                // digital signature.
-                Usages = ["server auth", "digital signature", "key encipherment"],
+                PrivateKey = valid.KeyAlgorithm == PrivateKeyAlgorithm.Rsa
+                    ? new CertificatePrivateKey { RotationPolicy = "Always", Algorithm = "RSA", Size = 2048 }
+                    : new CertificatePrivateKey { RotationPolicy = "Always", Algorithm = "ECDSA", Size = 256 },
+                Usages = Usages(valid),
             },
         };
     }
+
+    /// <summary>ECDHE and DHE need digital signature; key encipherment only static RSA key
+    /// exchange, which only the Legacy profile offers (and an EC key cannot do).</summary>
+    private static List<string> Usages(ValidSubmission valid) =>
+        valid.Spec.Tls.Profile == TlsProfile.Legacy && valid.KeyAlgorithm == PrivateKeyAlgorithm.Rsa
+            ? ["server auth", "digital signature", "key encipherment"]
+            : ["server auth", "digital signature"];
 }

@@ -46,4 +46,10 @@ public sealed class CertificatePrivateKey
 {
     /// <summary>Always: a new key with every certificate, so a leaked key ends with its certificate.</summary>
     public string RotationPolicy { get; set; } = "Always";
+
+    /// <summary>cert-manager's spelling: RSA, ECDSA or Ed25519; without it cert-manager makes RSA.</summary>
+    public string? Algorithm { get; set; }
+
+    /// <summary>Bits: 2048 and up for RSA, the curve (256, 384, 521) for ECDSA.</summary>
+    public int? Size { get; set; }
 }

@@ -23,6 +23,7 @@ public static class FindingCodes
     public const string SubmissionTlsNotRequired = "SubmissionTlsNotRequired";
     public const string ImplicitTlsMissing = "ImplicitTlsMissing";
     public const string WeakTlsProtocols = "WeakTlsProtocols";
+    public const string WeakTlsCiphers = "WeakTlsCiphers";
 
     // ConfigValid
     public const string UnparsableConfig = "UnparsableConfig";

@@ -26,6 +26,7 @@ public sealed class PolicyChain(IReadOnlyList<PolicyRule> rules)
         TlsRules.SubmissionTlsNotRequired,
         TlsRules.ImplicitTlsMissing,
         TlsRules.WeakTlsProtocols,
+        TlsRules.WeakTlsCiphers,
         ParameterRules.UnparsableConfig,
         RelayRules.RelayGuardMissing,
         AuthRules.AuthNeverOffered,

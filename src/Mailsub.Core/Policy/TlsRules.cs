@@ -66,4 +66,44 @@ public static class TlsRules
                 $"Set {name} = >=TLSv1.2 (spec.tls.minProtocol).");
         }
     }
+
+    /// <summary>
+    /// The TLSv1.2 ciphers a listener offers: a submission listener nothing Mozilla's intermediate
+    /// profile leaves out; any other listener that offers AUTH no anonymous cipher (RFC 7435 allows
+    /// the rest to opportunistic peers). A listener that allows TLSv1.3 only offers none of them.
+    /// </summary>
+    public static IEnumerable<Finding> WeakTlsCiphers(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => l.Tls != TlsMode.None))
+        {
+            var mandatory = listener.RequiresTls;
+            var parameters = listener.Parameters;
+            if (TlsProtocols.Lowest(parameters.Get(mandatory ? "smtpd_tls_mandatory_protocols" : "smtpd_tls_protocols")) is not { } lowest
+                || lowest > TlsProtocols.Tls12)
+                continue;
+            var gradeName = mandatory ? "smtpd_tls_mandatory_ciphers" : "smtpd_tls_ciphers";
+            var grade = parameters.Get(gradeName).ToLowerInvariant();
+            var listName = $"tls_{(grade.Length > 0 ? grade : "medium")}_cipherlist";
+            var exclusionNames = mandatory ? new[] { "smtpd_tls_exclude_ciphers", "smtpd_tls_mandatory_exclude_ciphers" } : ["smtpd_tls_exclude_ciphers"];
+            var exclusions = exclusionNames.SelectMany(parameters.List).ToList();
+            // smtpd drops anonymous ciphers itself when it asks for client certificates.
+            if (parameters.IsYes("smtpd_tls_ask_ccert"))
+                exclusions.Add("aNULL");
+            var kind = input.KindOf(listener);
+            var relevant = kind is ListenerKind.Submission or ListenerKind.Submissions
+                ? WeakCiphers.Anonymous | WeakCiphers.StaticRsa | WeakCiphers.CbcSha1 | WeakCiphers.CbcSha2
+                : listener.OffersAuthInTls ? WeakCiphers.Anonymous : WeakCiphers.None;
+            var weak = TlsCiphers.Allowed(parameters.Get(listName), exclusions) & relevant;
+            if (weak == WeakCiphers.None)
+                continue;
+            // Without the listener's name, submission listeners sharing main.cf's values share one finding.
+            var setting = $"{gradeName} = {(grade.Length > 0 ? grade : "(empty)")} ({listName})";
+            yield return Finding.Warning(ConditionTypes.TlsReady, FindingCodes.WeakTlsCiphers,
+                parameters.PathOf(gradeName, [listName, .. exclusionNames]),
+                kind is ListenerKind.Submission or ListenerKind.Submissions
+                    ? $"{setting} offers {TlsCiphers.Describe(weak)} to clients that submit with a password. Set spec.tls.profile to " +
+                      "Intermediate (the default) or Modern, unless clients that predate the TLSv1.2 AEAD ciphers must connect (the Legacy profile)."
+                    : $"{setting} offers {TlsCiphers.Describe(weak)} on {listener.Label}, which offers AUTH inside TLS. Add aNULL to {exclusionNames[0]}.");
+        }
+    }
 }

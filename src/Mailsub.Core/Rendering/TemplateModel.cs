@@ -79,19 +79,25 @@ internal static class TemplateModel
                 SmtpTlsLevel.Encrypt => "encrypt",
                 var level => throw Unexpected(level),
             },
-            ["protocols"] = tls.MinProtocol switch
-            {
-                TlsProtocol.TLSv1 => ">=TLSv1",
-                TlsProtocol.TLSv1_1 => ">=TLSv1.1",
-                TlsProtocol.TLSv1_2 => ">=TLSv1.2",
-                TlsProtocol.TLSv1_3 => ">=TLSv1.3",
-                var protocol => throw Unexpected(protocol),
-            },
+            ["profile"] = EnumValues.NameOf(tls.Profile),
+            ["mandatory_protocols"] = Protocols(valid.MinProtocol),
+            // RFC 7435: a peer that cannot meet the submission profile still gets TLS, not cleartext.
+            ["protocols"] = Protocols((TlsProtocol)Math.Min((int)valid.MinProtocol, (int)TlsProtocol.TLSv1_2)),
+            ["cipherlist"] = TlsCipherLists.For(tls.Profile, valid.MinProtocol),
             ["received_header"] = YesNo(tls.ReceivedHeader),
             ["log_level"] = tls.LogLevel.ToString(CultureInfo.InvariantCulture),
             ["session_cache_timeout"] = tls.SessionCacheTimeout,
         };
     }
+
+    private static string Protocols(TlsProtocol lowest) => lowest switch
+    {
+        TlsProtocol.TLSv1 => ">=TLSv1",
+        TlsProtocol.TLSv1_1 => ">=TLSv1.1",
+        TlsProtocol.TLSv1_2 => ">=TLSv1.2",
+        TlsProtocol.TLSv1_3 => ">=TLSv1.3",
+        var protocol => throw Unexpected(protocol),
+    };
 
     private static ScriptArray SenderLogins(ValidSubmission valid) =>
         Array(SenderLoginMap.Build(valid).Select(entry => new ScriptObject

@@ -34,6 +34,12 @@ public sealed class ValidSubmission
 
     public TlsSource TlsSource { get; }
 
+    /// <summary>The lowest protocol of the submission listeners: the profile's floor raised by minProtocol.</summary>
+    public TlsProtocol MinProtocol => TlsProfiles.MinProtocol(Spec.Tls);
+
+    /// <summary>The certificate key: spec.tls.privateKeyAlgorithm, or the profile's.</summary>
+    public PrivateKeyAlgorithm KeyAlgorithm => Spec.Tls.PrivateKeyAlgorithm ?? TlsProfiles.DefaultKey(Spec.Tls.Profile);
+
     /// <summary>Whether any user restricts its sender addresses, which turns on sender/login matching for all.</summary>
     public bool SenderLoginMaps => Spec.Auth.Users.Any(u => u.AllowedSenders.Count > 0);
 }

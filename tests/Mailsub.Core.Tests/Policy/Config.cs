@@ -40,6 +40,8 @@ public sealed class ConfigBuilder
         ("smtpd_tls_chain_files", "/etc/postfix/tls/tls.key, /etc/postfix/tls/tls.crt"),
         ("smtpd_tls_protocols", ">=TLSv1.2"),
         ("smtpd_tls_mandatory_protocols", ">=TLSv1.2"),
+        ("smtpd_tls_mandatory_ciphers", "high"),
+        ("tls_high_cipherlist", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305"),
     ];
     private readonly List<string> _mainText = [];
     private readonly List<string> _master =

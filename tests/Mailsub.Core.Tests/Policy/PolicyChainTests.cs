@@ -60,6 +60,7 @@ public class PolicyChainTests
                 (FindingCodes.RelayControlInRecipientRestrictions, "smtpd_relay_restrictions"),
                 (FindingCodes.LegacyAuthMechanism, "smtpd.conf/mech_list"),
                 (FindingCodes.WeakTlsProtocols, "smtpd_tls_protocols"),
+                (FindingCodes.WeakTlsCiphers, "smtpd_tls_ciphers"),
                 (FindingCodes.DeprecatedParameter, "smtpd_use_tls"),
                 (FindingCodes.DeprecatedParameter, "smtpd_tls_cert_file"),
                 (FindingCodes.DeprecatedParameter, "smtpd_tls_key_file"),

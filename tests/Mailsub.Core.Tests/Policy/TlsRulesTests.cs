@@ -113,4 +113,41 @@ public class TlsRulesTests
         Assert.Empty(Config.Healthy.Service("25").Findings(TlsRules.WeakTlsProtocols));
         Assert.Empty(Config.Main("smtpd_tls_mandatory_protocols = !SSLv2, !SSLv3, !TLSv1, !TLSv1.1").Findings(TlsRules.WeakTlsProtocols));
     }
+
+    [Theory]
+    [InlineData("smtpd_tls_mandatory_ciphers = medium", "anonymous ciphers")]
+    [InlineData("tls_high_cipherlist = aNULL:-aNULL:HIGH:@STRENGTH", "anonymous ciphers")]
+    [InlineData("tls_high_cipherlist = ECDHE-RSA-AES128-GCM-SHA256:AES256-GCM-SHA384", "static RSA key exchange")]
+    [InlineData("tls_high_cipherlist = ECDHE-RSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-SHA", "CBC ciphers with SHA-1")]
+    [InlineData("tls_high_cipherlist = ECDHE+AESGCM:DHE+AES", "CBC ciphers with SHA-1")]
+    public void WeakTlsCiphers_warns_on_a_submission_port_cipher_outside_intermediate(string main, string weakness)
+    {
+        var finding = Assert.Single(Config.Main(main).Findings(TlsRules.WeakTlsCiphers));
+
+        Assert.Equal((Severity.Warning, "smtpd_tls_mandatory_ciphers"), (finding.Severity, finding.Location));
+        Assert.Contains(weakness, finding.Message);
+        Assert.Contains("spec.tls.profile", finding.Message);
+    }
+
+    [Theory]
+    [InlineData("tls_high_cipherlist = ECDHE+AESGCM:ECDHE+CHACHA20:DHE+AESGCM")]
+    [InlineData("smtpd_tls_mandatory_exclude_ciphers = aNULL, kRSA, SHA1, SHA256, SHA384", "tls_high_cipherlist = HIGH")]
+    [InlineData("smtpd_tls_mandatory_protocols = >=TLSv1.3", "smtpd_tls_mandatory_ciphers = medium")]
+    public void WeakTlsCiphers_does_not_fire_on_forward_secret_aead_or_tls_1_3(params string[] main)
+    {
+        Assert.Empty(Config.Healthy.Findings(TlsRules.WeakTlsCiphers));
+        Assert.Empty(Config.Main(main).Findings(TlsRules.WeakTlsCiphers));
+    }
+
+    [Fact]
+    public void WeakTlsCiphers_allows_opportunistic_port_25_everything_but_anonymous_ciphers_where_auth_follows()
+    {
+        var anonymous = Assert.Single(Config.Main("smtpd_tls_ciphers = medium").Service("25").Findings(TlsRules.WeakTlsCiphers));
+        Assert.Equal("smtpd_tls_ciphers", anonymous.Location);
+        Assert.Contains("anonymous ciphers", anonymous.Message);
+        Assert.DoesNotContain("static RSA", anonymous.Message);
+
+        Assert.Empty(Config.Main("smtpd_tls_ciphers = medium", "smtpd_tls_exclude_ciphers = aNULL").Service("25").Findings(TlsRules.WeakTlsCiphers));
+        Assert.Empty(Config.Main("smtpd_tls_ciphers = medium").Service("25", "-o smtpd_sasl_auth_enable=no").Findings(TlsRules.WeakTlsCiphers));
+    }
 }

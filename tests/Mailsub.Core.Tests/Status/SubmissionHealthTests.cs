@@ -12,7 +12,7 @@ public class SubmissionHealthTests
     private static StatusInput Case(string name) => name switch
     {
         "settled" => Input(Resource("mail")),
-        "policy warning" => Input(Resource("mail", s => s.Tls.MinProtocol = TlsProtocol.TLSv1)),
+        "policy warning" => Input(Resource("mail", s => (s.Tls.Profile, s.Tls.MinProtocol) = (TlsProfile.Legacy, TlsProtocol.TLSv1))),
         "invalid spec" => Input(Resource("mail", s => s.TrustedNetworks = ["10.0.0.1/8"])),
         "open relay" => Input(Resource("mail", s => s.TrustedNetworks = ["0.0.0.0/0"])),
         "password Secret missing" => Input(Resource("mail"), UsersMissing("Secret alice-password (user alice) not found.")),

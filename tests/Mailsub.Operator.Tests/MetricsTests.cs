@@ -1,6 +1,4 @@
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
 
@@ -76,7 +74,7 @@ public sealed class MetricsTests(ControlPlaneFixture cp, ITestOutputHelper outpu
         using var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
         var ns = await cp.CreateNamespaceAsync("metrics");
-        var port = FreePort();
+        var port = LoopbackPort.Free();
         using var op = new OperatorProcess(cp.KubeconfigPath, "--namespace", ns, "--workers", "3", "--leader-elect",
             "--leader-election-namespace", ns, "--metrics-bind-address", $"127.0.0.1:{port}", "--health-probe-bind-address", "0");
         using var http = new HttpClient();
@@ -152,12 +150,5 @@ public sealed class MetricsTests(ControlPlaneFixture cp, ITestOutputHelper outpu
         Assert.InRange(scrape.Value("process_open_fds"), 3, scrape.Value("process_max_fds"));
         Assert.True(scrape.Value("dotnet_total_memory_bytes") > 0);
         Assert.Equal(["0", "1", "2"], scrape.Of("dotnet_collection_count_total").Select(s => s["generation"]!));
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -42,13 +42,9 @@ public sealed class OperatorMetrics
         var f = _factory;
         var reconciles = f.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller",
             new CounterConfiguration { LabelNames = ["controller", "result"] });
-        var results = new Dictionary<ReconcileOutcome, Counter.Child>
-        {
-            [ReconcileOutcome.Error] = reconciles.WithLabels(ControllerName, "error"),
-            [ReconcileOutcome.RequeueAfter] = reconciles.WithLabels(ControllerName, "requeue_after"),
-            [ReconcileOutcome.Requeue] = reconciles.WithLabels(ControllerName, "requeue"),
-            [ReconcileOutcome.Success] = reconciles.WithLabels(ControllerName, "success"),
-        };
+        var (error, requeueAfter, requeue, success) = (reconciles.WithLabels(ControllerName, "error"),
+            reconciles.WithLabels(ControllerName, "requeue_after"), reconciles.WithLabels(ControllerName, "requeue"),
+            reconciles.WithLabels(ControllerName, "success"));
         var errors = f.CreateCounter("controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller",
             new CounterConfiguration { LabelNames = ["controller"] }).WithLabels(ControllerName);
         var time = f.CreateHistogram("controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller",
@@ -59,7 +55,13 @@ public sealed class OperatorMetrics
             new GaugeConfiguration { LabelNames = ["controller"] }).WithLabels(ControllerName);
         controller.Reconciled += (_, outcome, duration) =>
         {
-            results[outcome].Inc();
+            (outcome switch
+            {
+                ReconcileOutcome.Success => success,
+                ReconcileOutcome.Requeue => requeue,
+                ReconcileOutcome.RequeueAfter => requeueAfter,
+                _ => error,
+            }).Inc();
             if (outcome == ReconcileOutcome.Error)
             {
                 errors.Inc();

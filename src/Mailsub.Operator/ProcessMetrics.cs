@@ -29,7 +29,11 @@ internal static class ProcessMetrics
         var sent = f.CreateCounter("process_network_transmit_bytes_total", "Number of bytes sent by the process over the network.");
         var threads = f.CreateGauge("process_num_threads", "Total number of threads");
         var collections = f.CreateCounter("dotnet_collection_count_total", "GC collection count", new CounterConfiguration { LabelNames = ["generation"] });
-        var generations = Enumerable.Range(0, GC.MaxGeneration + 1).Select(g => collections.WithLabels(g.ToString(CultureInfo.InvariantCulture))).ToArray();
+        var generations = new Counter.Child[GC.MaxGeneration + 1];
+        for (var g = 0; g < generations.Length; g++)
+        {
+            generations[g] = collections.WithLabels(g.ToString(CultureInfo.InvariantCulture));
+        }
         var managed = f.CreateGauge("dotnet_total_memory_bytes", "Total known allocated memory");
 
         registry.AddBeforeCollectCallback(() =>
@@ -54,9 +58,9 @@ internal static class ProcessMetrics
             }
             if (Read("/proc/self/net/netstat") is { } netstat)
             {
-                var ip = ProcStat.IpExt(netstat);
-                received.IncTo(ip.GetValueOrDefault("InOctets"));
-                sent.IncTo(ip.GetValueOrDefault("OutOctets"));
+                var (octetsIn, octetsOut) = ProcStat.IpOctets(netstat);
+                received.IncTo(octetsIn);
+                sent.IncTo(octetsOut);
             }
             for (var g = 0; g < generations.Length; g++)
             {
@@ -105,26 +109,48 @@ internal readonly record struct ProcStat(double CpuTicks, double StartTicks, dou
 
     /// <summary>/proc/stat's btime: boot time in seconds since the epoch (starttime counts from it).</summary>
     public static double BootTime(string stat) =>
-        stat.Split('\n').Where(l => l.StartsWith("btime ", StringComparison.Ordinal))
-            .Select(l => double.Parse(l[6..], CultureInfo.InvariantCulture)).FirstOrDefault();
+        Line(stat, "btime ") is { } line ? double.Parse(line.AsSpan(6), CultureInfo.InvariantCulture) : 0;
 
     /// <summary>/proc/[pid]/limits: a limit's soft value ("unlimited": the largest, as procfs reads it).</summary>
     public static double SoftLimit(string limits, string name)
     {
-        var line = limits.Split('\n').FirstOrDefault(l => l.StartsWith(name, StringComparison.Ordinal));
-        var soft = line?[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries).FirstOrDefault();
-        return soft is null ? 0 : soft == "unlimited" ? ulong.MaxValue : double.Parse(soft, CultureInfo.InvariantCulture);
+        var soft = Line(limits, name)?[name.Length..].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        return soft is not [var value, ..] ? 0 : value == "unlimited" ? ulong.MaxValue : double.Parse(value, CultureInfo.InvariantCulture);
     }
 
-    /// <summary>/proc/[pid]/net/netstat's IpExt counters (a line of names, then a line of values).</summary>
-    public static Dictionary<string, double> IpExt(string netstat)
+    /// <summary>/proc/[pid]/net/netstat's IpExt InOctets and OutOctets (a line of names, then a line of values).</summary>
+    public static (double Received, double Sent) IpOctets(string netstat)
     {
-        var rows = netstat.Split('\n').Where(l => l.StartsWith("IpExt:", StringComparison.Ordinal))
-            .Select(l => l.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1..]).ToArray();
-        if (rows.Length < 2)
+        string[]? names = null;
+        foreach (var line in netstat.Split('\n'))
         {
-            return [];
+            if (!line.StartsWith("IpExt: ", StringComparison.Ordinal))
+            {
+                continue;
+            }
+            if (names is null)
+            {
+                names = line.Split(' ');
+                continue;
+            }
+            var values = line.Split(' ');
+            double Value(string name) => Array.IndexOf(names, name) is var i and > 0 && i < values.Length
+                ? double.Parse(values[i], CultureInfo.InvariantCulture) : 0;
+            return (Value("InOctets"), Value("OutOctets"));
         }
-        return rows[0].Zip(rows[1]).ToDictionary(p => p.First, p => double.Parse(p.Second, CultureInfo.InvariantCulture));
+        return (0, 0);
+    }
+
+    /// <summary>The first line that starts with <paramref name="prefix"/>.</summary>
+    private static string? Line(string text, string prefix)
+    {
+        foreach (var line in text.Split('\n'))
+        {
+            if (line.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                return line;
+            }
+        }
+        return null;
     }
 }

@@ -27,7 +27,8 @@ public sealed class ProcStatTests
         Assert.Equal(20000, ProcStat.SoftLimit(limits, "Max open files"));
         Assert.Equal(ulong.MaxValue, ProcStat.SoftLimit(limits, "Max address space"));
 
-        var ip = ProcStat.IpExt("TcpExt: SyncookiesSent\nTcpExt: 0\nIpExt: InNoRoutes InOctets OutOctets\nIpExt: 0 2769534534 1515959489\n");
-        Assert.Equal((2769534534d, 1515959489d), (ip["InOctets"], ip["OutOctets"]));
+        Assert.Equal((2769534534d, 1515959489d),
+            ProcStat.IpOctets("TcpExt: SyncookiesSent\nTcpExt: 0\nIpExt: InNoRoutes InOctets OutOctets\nIpExt: 0 2769534534 1515959489\n"));
+        Assert.Equal((0d, 0d), ProcStat.IpOctets("TcpExt: SyncookiesSent\nTcpExt: 0\n"));
     }
 }

@@ -4,59 +4,111 @@ using Prometheus;
 namespace Mailsub.Operator;
 
 /// <summary>
-/// Prometheus metrics under controller-runtime's names, so its dashboards and alerts work
-/// unchanged, plus the operator's own write counters (how idle writes are measured).
+/// Prometheus metrics under controller-runtime's names, help texts, labels and buckets
+/// (pkg/internal/controller/metrics, pkg/internal/metrics/workqueue.go, pkg/metrics/client_go_adapter.go),
+/// so its dashboards and alerts work unchanged: the controller's and its work queue's families, the
+/// API requests (<see cref="RestClientMetrics"/>), the process (<see cref="ProcessMetrics"/>), plus the
+/// operator's own write counters (how idle writes are measured). As controller-runtime does, every
+/// result series starts at 0, so a rate() or an alert on errors has a series before the first error.
 /// </summary>
 public sealed class OperatorMetrics
 {
     public const string ControllerName = "mailsubmission";
 
-    public OperatorMetrics(Controller controller, OperatorState state)
+    private static readonly double[] ReconcileBuckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0,
+        1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60];
+
+    // prometheus.ExponentialBuckets(10e-9, 10, 12): 10 ns to 1000 s.
+    private static readonly double[] WorkQueueBuckets = Histogram.ExponentialBuckets(10e-9, 10, 12);
+
+    private readonly IMetricFactory _factory;
+
+    public OperatorMetrics()
     {
         Registry = Metrics.NewCustomRegistry();
-        var factory = Metrics.WithCustomRegistry(Registry);
-        var reconciles = factory.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller",
-            new CounterConfiguration { LabelNames = ["controller", "result"] });
-        var errors = factory.CreateCounter("controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller",
-            new CounterConfiguration { LabelNames = ["controller"] });
-        var time = factory.CreateHistogram("controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller",
-            new HistogramConfiguration
-            {
-                LabelNames = ["controller"],
-                Buckets = [0.005, 0.01, 0.025, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.6, 0.7, 0.8, 0.9, 1.0, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5, 6, 7, 8, 9, 10, 15, 20, 25, 30, 40, 50, 60],
-            });
-        var depth = factory.CreateGauge("workqueue_depth", "Current depth of workqueue", new GaugeConfiguration { LabelNames = ["name"] });
-        var adds = factory.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue", new CounterConfiguration { LabelNames = ["name"] });
-        var retries = factory.CreateCounter("workqueue_retries_total", "Total number of retries handled by workqueue", new CounterConfiguration { LabelNames = ["name"] });
-        var childWrites = factory.CreateCounter("mailsub_child_writes_total", "Applies and deletes of child objects");
-        var childChanges = factory.CreateCounter("mailsub_child_changes_total", "Child writes that changed an object (no-op applies excluded)");
-        var statusWrites = factory.CreateCounter("mailsub_status_writes_total", "Status subresource writes");
-        var statusConflicts = factory.CreateCounter("mailsub_status_conflicts_total", "Status writes refused with 409 Conflict (the resource changed since it was read) and retried");
-        var secretGets = factory.CreateCounter("mailsub_secret_gets_total", "Direct GETs of Secret data (cache misses by resourceVersion)");
-        var workers = factory.CreateGauge("controller_runtime_active_workers", "Number of currently used workers per controller", new GaugeConfiguration { LabelNames = ["controller"] });
+        _factory = Metrics.WithCustomRegistry(Registry);
+        RestClient = new RestClientMetrics(_factory);
+        ProcessMetrics.Register(Registry, _factory);
+    }
 
+    public CollectorRegistry Registry { get; }
+
+    /// <summary>Wraps the transports to the API server: rest_client_* families.</summary>
+    public RestClientMetrics RestClient { get; }
+
+    /// <summary>The controller's and its queue's families (labels: controller; name and controller), and the operator's write counters.</summary>
+    public void Observe(Controller controller, OperatorState state)
+    {
+        var f = _factory;
+        var reconciles = f.CreateCounter("controller_runtime_reconcile_total", "Total number of reconciliations per controller",
+            new CounterConfiguration { LabelNames = ["controller", "result"] });
+        var (error, requeueAfter, requeue, success) = (reconciles.WithLabels(ControllerName, "error"),
+            reconciles.WithLabels(ControllerName, "requeue_after"), reconciles.WithLabels(ControllerName, "requeue"),
+            reconciles.WithLabels(ControllerName, "success"));
+        var errors = f.CreateCounter("controller_runtime_reconcile_errors_total", "Total number of reconciliation errors per controller",
+            new CounterConfiguration { LabelNames = ["controller"] }).WithLabels(ControllerName);
+        var time = f.CreateHistogram("controller_runtime_reconcile_time_seconds", "Length of time per reconciliation per controller",
+            new HistogramConfiguration { LabelNames = ["controller"], Buckets = ReconcileBuckets }).WithLabels(ControllerName);
+        f.CreateGauge("controller_runtime_max_concurrent_reconciles", "Maximum number of concurrent reconciles per controller",
+            new GaugeConfiguration { LabelNames = ["controller"] }).WithLabels(ControllerName).Set(controller.Workers);
+        var workers = f.CreateGauge("controller_runtime_active_workers", "Number of currently used workers per controller",
+            new GaugeConfiguration { LabelNames = ["controller"] }).WithLabels(ControllerName);
         controller.Reconciled += (_, outcome, duration) =>
         {
-            var result = outcome switch
+            (outcome switch
             {
-                ReconcileOutcome.Success => "success",
-                ReconcileOutcome.Requeue => "requeue",
-                ReconcileOutcome.RequeueAfter => "requeue_after",
-                _ => "error",
-            };
-            reconciles.WithLabels(ControllerName, result).Inc();
+                ReconcileOutcome.Success => success,
+                ReconcileOutcome.Requeue => requeue,
+                ReconcileOutcome.RequeueAfter => requeueAfter,
+                _ => error,
+            }).Inc();
             if (outcome == ReconcileOutcome.Error)
             {
-                errors.WithLabels(ControllerName).Inc();
+                errors.Inc();
             }
-            time.WithLabels(ControllerName).Observe(duration.TotalSeconds);
+            time.Observe(duration.TotalSeconds);
         };
+
+        // controller-runtime names a controller's queue after the controller: name and controller
+        // carry the same value; priority is empty for a queue without priorities.
+        string[] queue = ["name", "controller"];
+        var depth = f.CreateGauge("workqueue_depth", "Current depth of workqueue by workqueue and priority",
+            new GaugeConfiguration { LabelNames = [.. queue, "priority"] }).WithLabels(ControllerName, ControllerName, "");
+        var adds = f.CreateCounter("workqueue_adds_total", "Total number of adds handled by workqueue",
+            new CounterConfiguration { LabelNames = queue }).WithLabels(ControllerName, ControllerName);
+        var waited = f.CreateHistogram("workqueue_queue_duration_seconds", "How long in seconds an item stays in workqueue before being requested",
+            new HistogramConfiguration { LabelNames = queue, Buckets = WorkQueueBuckets }).WithLabels(ControllerName, ControllerName);
+        var worked = f.CreateHistogram("workqueue_work_duration_seconds", "How long in seconds processing an item from workqueue takes.",
+            new HistogramConfiguration { LabelNames = queue, Buckets = WorkQueueBuckets }).WithLabels(ControllerName, ControllerName);
+        var unfinished = f.CreateGauge("workqueue_unfinished_work_seconds", "How many seconds of work has been done that " +
+            "is in progress and hasn't been observed by work_duration. Large " +
+            "values indicate stuck threads. One can deduce the number of stuck " +
+            "threads by observing the rate at which this increases.",
+            new GaugeConfiguration { LabelNames = queue }).WithLabels(ControllerName, ControllerName);
+        var longest = f.CreateGauge("workqueue_longest_running_processor_seconds", "How many seconds has the longest running " +
+            "processor for workqueue been running.",
+            new GaugeConfiguration { LabelNames = queue }).WithLabels(ControllerName, ControllerName);
+        var retries = f.CreateCounter("workqueue_retries_total",
+            "Total number of items added to the workqueue with a non-zero delay (rate-limited requeues, explicit RequeueAfter or AddAfter calls)",
+            new CounterConfiguration { LabelNames = queue }).WithLabels(ControllerName, ControllerName);
+        controller.Queue.HandedOut += wait => waited.Observe(wait.TotalSeconds);
+        controller.Queue.Finished += work => worked.Observe(work.TotalSeconds);
+
+        var childWrites = f.CreateCounter("mailsub_child_writes_total", "Applies and deletes of child objects");
+        var childChanges = f.CreateCounter("mailsub_child_changes_total", "Child writes that changed an object (no-op applies excluded)");
+        var statusWrites = f.CreateCounter("mailsub_status_writes_total", "Status subresource writes");
+        var statusConflicts = f.CreateCounter("mailsub_status_conflicts_total", "Status writes refused with 409 Conflict (the resource changed since it was read) and retried");
+        var secretGets = f.CreateCounter("mailsub_secret_gets_total", "Direct GETs of Secret data (cache misses by resourceVersion)");
+
         Registry.AddBeforeCollectCallback(() =>
         {
-            depth.WithLabels(ControllerName).Set(controller.Queue.Depth);
-            adds.WithLabels(ControllerName).IncTo(controller.Queue.AddsTotal);
-            retries.WithLabels(ControllerName).IncTo(controller.Queue.RetriesTotal);
-            workers.WithLabels(ControllerName).Set(controller.ActiveWorkers);
+            depth.Set(controller.Queue.Depth);
+            adds.IncTo(controller.Queue.AddsTotal);
+            retries.IncTo(controller.Queue.RetriesTotal);
+            var (total, running) = controller.Queue.UnfinishedWork();
+            unfinished.Set(total.TotalSeconds);
+            longest.Set(running.TotalSeconds);
+            workers.Set(controller.ActiveWorkers);
             childWrites.IncTo(Interlocked.Read(ref state.Applier.Writes));
             childChanges.IncTo(Interlocked.Read(ref state.Applier.Changes));
             statusWrites.IncTo(Interlocked.Read(ref state.StatusWrites));
@@ -64,8 +116,6 @@ public sealed class OperatorMetrics
             secretGets.IncTo(Interlocked.Read(ref state.SecretData.Gets));
         });
     }
-
-    public CollectorRegistry Registry { get; }
 
     /// <summary>Serves /metrics on <paramref name="address"/> (host:port; empty host: every address).</summary>
     public IDisposable Serve(string address)

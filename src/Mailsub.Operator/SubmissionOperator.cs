@@ -36,7 +36,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
-        using var api = ApiConnection.FromConfig(config, wrapTransport);
+        var metrics = new OperatorMetrics();
+        using var api = ApiConnection.FromConfig(config, h => metrics.RestClient.Wrap(wrapTransport?.Invoke(h) ?? h));
         var discovery = new ApiDiscovery(api);
         var served = new Dictionary<ChildKind, ApiResource?>();
         foreach (var kind in ChildKind.All)
@@ -87,7 +88,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         Controller = controller;
         Wire(state, controller.Queue.Add);
 
-        var metrics = new OperatorMetrics(controller, state);
+        metrics.Observe(controller, state);
         IDisposable? metricServer = null, probes = null;
         try
         {
@@ -123,7 +124,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             }
             else
             {
-                using var client = new Kubernetes(config);
+                using var client = new Kubernetes(config, metrics.RestClient.Handler());
                 var elector = new LeaderElector(new LeaderElectionConfig
                 {
                     Lock = new LeaseLock(client, options.LeaderElectionNamespace, options.LeaderElectionId),

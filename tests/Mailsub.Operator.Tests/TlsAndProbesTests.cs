@@ -1,5 +1,3 @@
-using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
@@ -19,7 +17,7 @@ public sealed class TlsAndProbesTests(ControlPlaneFixture cp)
         using var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
         var ns = await cp.CreateNamespaceAsync("tls");
-        var (metricsPort, probePort) = (FreePort(), FreePort());
+        var (metricsPort, probePort) = (LoopbackPort.Free(), LoopbackPort.Free());
         await using var op = await InProcessOperator.StartAsync(cluster.Config, ns, new OperatorOptions
         {
             Namespaces = [ns],
@@ -70,17 +68,12 @@ public sealed class TlsAndProbesTests(ControlPlaneFixture cp)
         {
             "controller_runtime_reconcile_total{controller=\"mailsubmission\",result=\"success\"}",
             "controller_runtime_reconcile_errors_total", "controller_runtime_reconcile_time_seconds_bucket",
-            "workqueue_depth{name=\"mailsubmission\"}", "workqueue_adds_total{name=\"mailsubmission\"}", "workqueue_retries_total{name=\"mailsubmission\"}",
+            "workqueue_depth{name=\"mailsubmission\",controller=\"mailsubmission\",priority=\"\"}",
+            "workqueue_adds_total{name=\"mailsubmission\",controller=\"mailsubmission\"}",
+            "workqueue_retries_total{name=\"mailsubmission\",controller=\"mailsubmission\"}",
         })
         {
             Assert.Contains(name, metrics);
         }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

@@ -58,6 +58,9 @@ public sealed class Controller : IDisposable
     /// <summary>The queue: informer handlers add keys to it.</summary>
     public RateLimitingQueue<ObjectKey> Queue { get; }
 
+    /// <summary>How many keys it reconciles at once (controller-runtime's MaxConcurrentReconciles).</summary>
+    public int Workers => _options.Workers;
+
     public long ReconcilesTotal => Interlocked.Read(ref _reconciles);
     public long ErrorsTotal => Interlocked.Read(ref _errors);
     public int ActiveWorkers => Volatile.Read(ref _active);

@@ -7,6 +7,7 @@ namespace Mailsub.Runtime.Queues;
 /// </summary>
 public class DelayingQueue<T> : WorkQueue<T>, IDisposable where T : notnull
 {
+    private long _retries;
     private readonly Lock _delaySync = new();
     private readonly TimeProvider _time;
     private readonly Dictionary<T, DateTimeOffset> _waiting = [];
@@ -15,7 +16,7 @@ public class DelayingQueue<T> : WorkQueue<T>, IDisposable where T : notnull
     private DateTimeOffset _timerDue = DateTimeOffset.MaxValue;
     private bool _stopped;
 
-    public DelayingQueue(TimeProvider? timeProvider = null)
+    public DelayingQueue(TimeProvider? timeProvider = null) : base(timeProvider)
     {
         _time = timeProvider ?? TimeProvider.System;
         _timer = _time.CreateTimer(_ => OnTimer(), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
@@ -35,6 +36,12 @@ public class DelayingQueue<T> : WorkQueue<T>, IDisposable where T : notnull
         }
     }
 
+    /// <summary>
+    /// Adds with a delay (rate-limited retries, requeue-after): the retries counter, as
+    /// controller-runtime counts them.
+    /// </summary>
+    public long RetriesTotal => Interlocked.Read(ref _retries);
+
     public void AddAfter(T item, TimeSpan delay)
     {
         if (delay <= TimeSpan.Zero)
@@ -48,6 +55,7 @@ public class DelayingQueue<T> : WorkQueue<T>, IDisposable where T : notnull
             {
                 return;
             }
+            _retries++;
             var readyAt = _time.GetUtcNow() + delay;
             if (_waiting.TryGetValue(item, out var existing) && existing <= readyAt)
             {

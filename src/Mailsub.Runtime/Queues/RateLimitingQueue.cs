@@ -9,18 +9,9 @@ namespace Mailsub.Runtime.Queues;
 public class RateLimitingQueue<T>(IRateLimiter<T> rateLimiter, TimeProvider? timeProvider = null)
     : DelayingQueue<T>(timeProvider) where T : notnull
 {
-    private long _retries;
-
     public IRateLimiter<T> RateLimiter { get; } = rateLimiter;
 
-    /// <summary>Rate-limited re-adds (the retries counter).</summary>
-    public long RetriesTotal => Interlocked.Read(ref _retries);
-
-    public void AddRateLimited(T item)
-    {
-        Interlocked.Increment(ref _retries);
-        AddAfter(item, RateLimiter.When(item));
-    }
+    public void AddRateLimited(T item) => AddAfter(item, RateLimiter.When(item));
 
     public void Forget(T item) => RateLimiter.Forget(item);
 

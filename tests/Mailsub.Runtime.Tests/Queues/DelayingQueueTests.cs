@@ -29,6 +29,20 @@ public sealed class DelayingQueueTests
         queue.AddAfter("a", TimeSpan.Zero);
         queue.AddAfter("b", TimeSpan.FromSeconds(-1));
         Assert.Equal(2, queue.Depth);
+        Assert.Equal(0, queue.RetriesTotal); // only an add with a delay is a retry
+    }
+
+    [Fact]
+    public void EveryAddWithADelayCountsAsARetry()
+    {
+        using var queue = new DelayingQueue<string>(_time);
+        queue.AddAfter("a", TimeSpan.FromSeconds(10));
+        queue.AddAfter("a", TimeSpan.FromSeconds(30)); // ignored for the queue, counted as controller-runtime does
+        queue.AddAfter("b", TimeSpan.FromMilliseconds(5));
+        Assert.Equal(3, queue.RetriesTotal);
+        queue.ShutDown();
+        queue.AddAfter("c", TimeSpan.FromSeconds(1));
+        Assert.Equal(3, queue.RetriesTotal);
     }
 
     [Fact]

@@ -1,4 +1,5 @@
 using Mailsub.Runtime.Queues;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Mailsub.Runtime.Tests.Queues;
 
@@ -57,6 +58,55 @@ public sealed class WorkQueueTests
         queue.Add("x");
         Assert.Equal(("x", false), await waiting.WaitAsync(TimeSpan.FromSeconds(5)));
         Assert.Equal(1, queue.Processing);
+    }
+
+    [Fact]
+    public async Task TimesEachItemsWaitAndWorkAndTheWorkInProgress()
+    {
+        var time = new FakeTimeProvider();
+        var queue = new WorkQueue<string>(time);
+        var (waits, works) = (new List<double>(), new List<double>());
+        queue.HandedOut += w => waits.Add(w.TotalSeconds);
+        queue.Finished += w => works.Add(w.TotalSeconds);
+
+        queue.Add("a");
+        time.Advance(TimeSpan.FromSeconds(2));
+        var (a, _) = await queue.GetAsync(default);
+        time.Advance(TimeSpan.FromSeconds(3));
+        queue.Add("b");
+        time.Advance(TimeSpan.FromSeconds(1));
+        var (b, _) = await queue.GetAsync(default);
+        Assert.Equal([2, 1], waits);
+        time.Advance(TimeSpan.FromSeconds(1));
+        Assert.Equal((TimeSpan.FromSeconds(5 + 1), TimeSpan.FromSeconds(5)), queue.UnfinishedWork());
+
+        queue.Done(a);
+        Assert.Equal([5], works);
+        Assert.Equal((TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1)), queue.UnfinishedWork());
+        queue.Done(b);
+        Assert.Equal((TimeSpan.Zero, TimeSpan.Zero), queue.UnfinishedWork());
+    }
+
+    [Fact]
+    public async Task AnItemReAddedWhileProcessingWaitsFromItsReAdd()
+    {
+        var time = new FakeTimeProvider();
+        var queue = new WorkQueue<string>(time);
+        var waits = new List<double>();
+        queue.HandedOut += w => waits.Add(w.TotalSeconds);
+        queue.Add("a");
+        var (a, _) = await queue.GetAsync(default);
+        time.Advance(TimeSpan.FromSeconds(1));
+        queue.Add("a");
+        time.Advance(TimeSpan.FromSeconds(2));
+        queue.Done(a);
+        time.Advance(TimeSpan.FromSeconds(1));
+        await queue.GetAsync(default);
+
+        var waiting = queue.GetAsync(default); // handed straight to a waiting worker: no wait
+        queue.Add("b");
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        Assert.Equal([0, 3, 0], waits);
     }
 
     [Fact]

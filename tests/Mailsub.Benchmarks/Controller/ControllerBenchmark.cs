@@ -47,7 +47,7 @@ public static class ControllerBenchmark
     private static readonly HashSet<string> Counted =
         ["mailsubmissions", "configmaps", "secrets", "deployments", "services", "poddisruptionbudgets", "events"];
 
-    private sealed record Settings(int Count, int Rounds, int Workers, double QuietSeconds, string Exe, string Only, IReadOnlyList<int> Scale);
+    private sealed record Settings(int Count, int Rounds, int Workers, double QuietSeconds, string Exe, string Only, IReadOnlyList<int> Scale, bool Census);
 
     private sealed record OperatorPhase(double Convergence, double FirstReconcile, double FirstReconcileBegan, double Discovered, double CachesSynced, double Settle,
         double Rss, double RssIdle, double Peak, RequestCounts Requests, double Reconciles, IReadOnlyDictionary<string, long> IdleChanges,
@@ -67,7 +67,8 @@ public static class ControllerBenchmark
             QuietSeconds: Option(args, "--quiet", quick ? 5 : 20),
             Exe: Text(args, "--bin") ?? Path.Combine(RepositoryRoot.Path, "bin", "mailsub"),
             Only: Text(args, "--only") ?? "operator,floor,startup",
-            Scale: Text(args, "--scale")?.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() ?? []);
+            Scale: Text(args, "--scale")?.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() ?? [],
+            Census: args.Contains("--census"));
         if (!File.Exists(settings.Exe))
         {
             Console.Error.WriteLine($"controller benchmark: {settings.Exe} is missing: run make build");
@@ -219,6 +220,10 @@ public static class ControllerBenchmark
             settleRequests);
         Console.WriteLine($"  operator: idle {changes.Values.Sum()} changes seen, {idleRequests.Writes:0} API writes, " +
             $"{result.IdleOperatorWrites:0} operator writes, {result.IdleReconciles:0} reconciles; RSS {result.Rss:0.0} MiB converged, {result.RssIdle:0.0} MiB idle, peak {peak:0.0} MiB");
+        if (settings.Census)
+        {
+            await CacheCensus.RunAsync(api.Connection, ns, pdb).ConfigureAwait(false);
+        }
         return result;
     }
 

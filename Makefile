@@ -63,7 +63,7 @@ bench: build
 
 # bin/mailsub run on a local kube-apiserver: 500 MailSubmissions from a cold start against a bare
 # apply loop (the floor), idle writes, RSS and startup, each beside its goal (~3 min; BENCH_ARGS=--quick
-# for a smoke run, --rounds 3 for alternating rounds).
+# for a smoke run, --rounds 3 for alternating rounds, --scale 100,500,2000 for the cost curve).
 bench-controller: build controlplane
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- controller $(BENCH_ARGS)
 

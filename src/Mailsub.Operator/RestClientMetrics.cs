@@ -26,9 +26,6 @@ public sealed class RestClientMetrics
     /// <summary>Puts the measuring handler in front of <paramref name="transport"/> (ApiConnection's wrapTransport).</summary>
     public HttpMessageHandler Wrap(HttpMessageHandler transport) => new MeasuringHandler(this) { InnerHandler = transport };
 
-    /// <summary>A measuring handler for a client that builds its own transport (the typed client of the Lease).</summary>
-    public DelegatingHandler Handler() => new MeasuringHandler(this);
-
     private sealed class MeasuringHandler(RestClientMetrics metrics) : DelegatingHandler
     {
         protected override async Task<HttpResponseMessage> SendAsync(HttpRequestMessage request, CancellationToken cancellationToken)

@@ -39,15 +39,10 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         var metrics = new OperatorMetrics();
         using var api = ApiConnection.FromConfig(config, h => metrics.RestClient.Wrap(wrapTransport?.Invoke(h) ?? h));
         var discovery = new ApiDiscovery(api);
-        var served = new Dictionary<ChildKind, ApiResource?>();
-        foreach (var kind in ChildKind.All)
-        {
-            served[kind] = kind.Served == ChildServed.Always ? kind.Versions[0]
-                : await discovery.FirstServedAsync(kind.Versions, cancellationToken).ConfigureAwait(false);
-        }
-        _log.LogInformation("discovered pdb={Pdb} certificates={Certificates} namespaces={Namespaces} identity={Identity}",
-            served[ChildKind.DisruptionBudget]?.ApiVersion ?? "none", served[ChildKind.Certificate]?.ApiVersion ?? "none",
-            options.Namespaces.Count == 0 ? "all" : string.Join(",", options.Namespaces), options.Identity);
+        // Discovery (one GET per kind not always served) runs while the informers of the kinds
+        // always served list: at start it cost 0.17 s before the first list began.
+        var discovering = Task.WhenAll(ChildKind.All.Where(k => k.Served != ChildServed.Always).Select(async kind =>
+            (Kind: kind, Resource: await discovery.FirstServedAsync(kind.Versions, cancellationToken).ConfigureAwait(false))));
 
         var informerLog = loggers.CreateLogger("informer");
         ChildCache Watch(ChildKind kind, ApiResource resource)
@@ -62,8 +57,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         var apply = new ServerSideApply(api);
         OperatorState? state = null;
         var applier = new ChildApplier(api, apply, r => state!.CacheOf(r));
-        var children = ChildKind.All.Where(k => served[k] is not null).Select(k => Watch(k, served[k]!)).ToList();
-        var secretReader = new SecretReader(api, children.Single(c => c.Kind == ChildKind.Secret).Objects);
+        var always = ChildKind.All.Where(k => k.Served == ChildServed.Always).Select(k => Watch(k, k.Versions[0])).ToList();
+        var secretReader = new SecretReader(api, always.Single(c => c.Kind == ChildKind.Secret).Objects);
         state = new OperatorState
         {
             Options = options,
@@ -76,25 +71,20 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             SecretData = secretReader,
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
         };
-        foreach (var child in children)
-        {
-            state.Publish(child);
-        }
-        State = state;
 
         var reconciler = new SubmissionReconciler(state, loggers.CreateLogger("reconciler"));
         using var controller = new Controller(reconciler.ReconcileAsync,
             new ControllerOptions { Name = OperatorMetrics.ControllerName, Workers = options.Workers }, logger: loggers.CreateLogger("controller"));
         Controller = controller;
-        Wire(state, controller.Queue.Add);
 
+        var discovered = false; // until then a kind discovered at start has no cache yet, so none can count as synced
         metrics.Observe(controller, state);
         IDisposable? metricServer = null, probes = null;
         try
         {
             metricServer = BindAddress.IsOff(options.MetricsBindAddress) ? null : metrics.Serve(options.MetricsBindAddress!);
             probes = BindAddress.IsOff(options.HealthProbeBindAddress) ? null
-                : new ProbeServer(options.HealthProbeBindAddress!, () => state.HasSynced);
+                : new ProbeServer(options.HealthProbeBindAddress!, () => discovered && state.HasSynced);
         }
         catch (Exception ex) when (ex is System.Net.HttpListenerException or FormatException)
         {
@@ -105,17 +95,46 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         using var disposeMetrics = metricServer;
         using var disposeProbes = probes;
 
+        // Every informer starts at once, each with its handlers (added before it runs, so they see
+        // its first list); no reconcile runs before all of them have synced.
         using var stopInformers = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        var informers = new List<Task> { state.Submissions.RunAsync(stopInformers.Token) };
-        informers.AddRange(children.Select(c => c.Objects.RunAsync(stopInformers.Token)));
-        foreach (var kind in ChildKind.All.Where(k => k.Served == ChildServed.Later && served[k] is null))
-        {
-            informers.Add(WatchForLaterAsync(discovery, state, kind, Watch, controller.Queue.Add, stopInformers.Token));
-        }
+        var informers = new List<Task>();
+        var children = new List<ChildCache>();
         var exitCode = 0;
         try
         {
-            await WaitForSyncAsync(state, cancellationToken).ConfigureAwait(false);
+            void Start(ChildCache child)
+            {
+                WireChild(state, child, controller.Queue.Add);
+                state.Publish(child);
+                children.Add(child);
+                informers.Add(child.Objects.RunAsync(stopInformers.Token));
+            }
+            WireSubmissions(state, controller.Queue.Add);
+            informers.Add(submissions.RunAsync(stopInformers.Token));
+            foreach (var child in always)
+            {
+                Start(child);
+            }
+            var served = (await discovering.ConfigureAwait(false)).ToDictionary(d => d.Kind, d => d.Resource);
+            foreach (var kind in ChildKind.All.Where(served.ContainsKey))
+            {
+                if (served[kind] is { } resource)
+                {
+                    Start(Watch(kind, resource));
+                }
+                else if (kind.Served == ChildServed.Later)
+                {
+                    informers.Add(WatchForLaterAsync(discovery, state, kind, Watch, controller.Queue.Add, stopInformers.Token));
+                }
+            }
+            State = state;
+            discovered = true;
+            _log.LogInformation("discovered pdb={Pdb} certificates={Certificates} namespaces={Namespaces} identity={Identity}",
+                served[ChildKind.DisruptionBudget]?.ApiVersion ?? "none", served[ChildKind.Certificate]?.ApiVersion ?? "none",
+                options.Namespaces.Count == 0 ? "all" : string.Join(",", options.Namespaces), options.Identity);
+            await Task.WhenAll(children.Select(c => c.Objects.WaitForSyncAsync(cancellationToken)).Append(submissions.WaitForSyncAsync(cancellationToken)))
+                .ConfigureAwait(false);
             _log.LogInformation("caches synced submissions={Submissions}", state.Submissions.Informers.Sum(i => i.Store.Count));
             if (!options.LeaderElect)
             {
@@ -124,10 +143,9 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             }
             else
             {
-                using var client = new Kubernetes(config, metrics.RestClient.Handler());
                 var elector = new LeaderElector(new LeaderElectionConfig
                 {
-                    Lock = new LeaseLock(client, options.LeaderElectionNamespace, options.LeaderElectionId),
+                    Lock = new LeaseLock(api, options.LeaderElectionNamespace, options.LeaderElectionId),
                     Identity = options.Identity,
                     LeaseDuration = options.LeaseDuration,
                     RenewDeadline = options.RenewDeadline,
@@ -171,16 +189,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         return exitCode;
     }
 
-    private static async Task WaitForSyncAsync(OperatorState state, CancellationToken ct)
-    {
-        while (!state.HasSynced)
-        {
-            await Task.Delay(50, ct).ConfigureAwait(false);
-        }
-    }
-
-    /// <summary>Every change that can alter a submission's outcome enqueues it.</summary>
-    private static void Wire(OperatorState state, Action<ObjectKey> enqueue)
+    /// <summary>Every change of a submission that can alter its outcome enqueues it (its children's: <see cref="WireChild"/>).</summary>
+    private static void WireSubmissions(OperatorState state, Action<ObjectKey> enqueue)
     {
         state.Submissions.AddHandler(new InformerHandler<MailSubmission>
         {
@@ -202,21 +212,20 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 enqueue(KeyOf(s));
             },
         });
-        foreach (var child in state.Children)
-        {
-            WireChild(state, child, enqueue);
-        }
-        // Secrets: forget the values kept of a deleted one.
-        state.Secrets.AddHandler(new InformerHandler<JsonObject>
-        {
-            OnDelete = s => state.SecretData.Forget(JsonPath.GetString(s, "metadata", "namespace") ?? "", JsonPath.GetString(s, "metadata", "name") ?? ""),
-        });
     }
 
     /// <summary>A child's events reach its controller owner, and for a kind read by name every submission that reads it.</summary>
     private static void WireChild(OperatorState state, ChildCache child, Action<ObjectKey> enqueue)
     {
         var owner = KeyMappers.ControllerOwner(child.Objects.Kind, MailSubmission.Group, MailSubmission.KindValue);
+        if (child.Kind == ChildKind.Secret)
+        {
+            // Forget the values kept of a deleted Secret.
+            child.Objects.AddHandler(new InformerHandler<JsonObject>
+            {
+                OnDelete = s => state.SecretData.Forget(JsonPath.GetString(s, "metadata", "namespace") ?? "", JsonPath.GetString(s, "metadata", "name") ?? ""),
+            });
+        }
         if (!child.Kind.ReadByName)
         {
             child.Objects.AddHandler(InformerHandler<JsonObject>.Enqueue(owner, enqueue));

@@ -23,6 +23,6 @@ catch (Exception e)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Mailsub.Benchmarks render | smtp [--seconds N] [--rounds N] [--detail] [--quick]\n" +
-        "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub]");
+        "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub] [--scale 100,500,2000] [--census]");
     return 2;
 }

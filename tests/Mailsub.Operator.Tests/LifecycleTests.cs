@@ -90,4 +90,29 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
         await Eventually.TrueAsync(async () => JsonPath.GetString(await cluster.TryGetAsync(path), "data", "main.cf") == original,
             Scenario.Timeout, () => "ConfigMap reverted");
     }
+
+    [Fact]
+    public async Task Children_that_exist_before_start_are_neither_recreated_nor_pruned()
+    {
+        using var cluster = new Cluster(cp);
+        await cluster.InstallCrdsAsync();
+        var ns = await cp.CreateNamespaceAsync("restart");
+        await using (var first = await InProcessOperator.StartAsync(cluster.Config, ns))
+        {
+            await Scenario.CreateReadyAsync(cluster, ns, "modern");
+        }
+        var before = await cluster.VersionsAsync(ns);
+
+        // A fresh operator starts every informer at once and discovers while they list: its first
+        // reconcile must see every child already there: none is created again, none pruned, none
+        // changed (a Secret may be applied again, cached without data, but that apply is a no-op).
+        await using var op = await InProcessOperator.StartAsync(cluster.Config, ns);
+        await Eventually.TrueAsync(() => Task.FromResult(op.Operator.Controller?.ReconcilesTotal >= 1), Scenario.Timeout, () => "first reconcile");
+        await Task.Delay(TimeSpan.FromSeconds(3));
+        var after = await cluster.VersionsAsync(ns);
+        var changed = before.Where(p => !after.TryGetValue(p.Key, out var v) || v != p.Value).Select(p => p.Key).ToList();
+        output.WriteLine($"after restart: {changed.Count} objects changed or gone ({string.Join(", ", changed)}), {op.ChildWrites} child writes, {op.StatusWrites} status writes");
+        Assert.Empty(changed);
+        Assert.Equal(before.Count, after.Count);
+    }
 }

@@ -1,47 +1,55 @@
-using System.Net;
-using k8s;
-using k8s.Autorest;
-using k8s.Models;
+using System.Globalization;
+using System.Text;
+using System.Text.Json.Nodes;
+using Mailsub.Runtime.Api;
+using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Runtime.LeaderElection;
 
 /// <summary>
-/// A coordination.k8s.io/v1 Lease as the lock, through the typed client. Update is a replace of
-/// the lease last read, carrying its resourceVersion: a 409 means another candidate wrote first.
+/// A coordination.k8s.io/v1 Lease as the lock, as JSON over the runtime's <see cref="ApiConnection"/>
+/// (the typed client, rooted for this alone, added its operations to the binary). Update is a
+/// replace of the lease last read, carrying its resourceVersion: a 409 means another candidate
+/// wrote first.
 /// </summary>
-public sealed class LeaseLock(IKubernetes client, string @namespace, string name) : ILeaseLock
+public sealed class LeaseLock(ApiConnection api, string @namespace, string name) : ILeaseLock
 {
-    private V1Lease? _lease;
+    private static readonly ApiResource Leases = new("coordination.k8s.io", "v1", "leases", "Lease");
+
+    // Lease times are metav1.MicroTime: RFC 3339 with microseconds.
+    private const string MicroTime = "yyyy-MM-dd'T'HH:mm:ss.ffffff'Z'";
+
+    private JsonObject? _lease;
 
     public async Task<LeaderElectionRecord?> GetAsync(CancellationToken cancellationToken)
     {
         try
         {
-            _lease = await client.CoordinationV1.ReadNamespacedLeaseAsync(name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _lease = await SendAsync(HttpMethod.Get, Leases.ObjectPath(@namespace, name), null, cancellationToken).ConfigureAwait(false);
         }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.NotFound)
+        catch (KubeNotFoundException)
         {
             _lease = null;
             return null;
         }
-        return ToRecord(_lease.Spec);
+        return ToRecord(_lease["spec"] as JsonObject);
     }
 
     public async Task<bool> CreateAsync(LeaderElectionRecord record, CancellationToken cancellationToken)
     {
-        var lease = new V1Lease
+        var lease = new JsonObject
         {
-            ApiVersion = "coordination.k8s.io/v1",
-            Kind = "Lease",
-            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
-            Spec = ToSpec(record),
+            ["apiVersion"] = Leases.ApiVersion,
+            ["kind"] = Leases.Kind,
+            ["metadata"] = new JsonObject { ["name"] = name, ["namespace"] = @namespace },
+            ["spec"] = ToSpec(record),
         };
         try
         {
-            _lease = await client.CoordinationV1.CreateNamespacedLeaseAsync(lease, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _lease = await SendAsync(HttpMethod.Post, Leases.CollectionPath(@namespace), lease, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+        catch (KubeConflictException)
         {
             return false;
         }
@@ -53,16 +61,24 @@ public sealed class LeaseLock(IKubernetes client, string @namespace, string name
         {
             throw new InvalidOperationException($"Lease {Describe()}: update before a successful read.");
         }
-        _lease.Spec = ToSpec(record);
-        // Under NativeAOT the client cannot serialize managedFields[].fieldsV1 (an untyped object);
-        // a PUT without managedFields keeps the server's.
-        _lease.Metadata.ManagedFields = null;
+        var lease = new JsonObject
+        {
+            ["apiVersion"] = Leases.ApiVersion,
+            ["kind"] = Leases.Kind,
+            ["metadata"] = new JsonObject
+            {
+                ["name"] = name,
+                ["namespace"] = @namespace,
+                ["resourceVersion"] = JsonPath.GetString(_lease, "metadata", "resourceVersion"),
+            },
+            ["spec"] = ToSpec(record),
+        };
         try
         {
-            _lease = await client.CoordinationV1.ReplaceNamespacedLeaseAsync(_lease, name, @namespace, cancellationToken: cancellationToken).ConfigureAwait(false);
+            _lease = await SendAsync(HttpMethod.Put, Leases.ObjectPath(@namespace, name), lease, cancellationToken).ConfigureAwait(false);
             return true;
         }
-        catch (HttpOperationException ex) when (ex.Response.StatusCode == HttpStatusCode.Conflict)
+        catch (KubeConflictException)
         {
             return false;
         }
@@ -70,19 +86,35 @@ public sealed class LeaseLock(IKubernetes client, string @namespace, string name
 
     public string Describe() => $"{@namespace}/{name}";
 
-    internal static LeaderElectionRecord ToRecord(V1LeaseSpec? spec) => new(
-        spec?.HolderIdentity ?? "",
-        spec?.LeaseDurationSeconds ?? 0,
-        spec?.AcquireTime is { } acquired ? new DateTimeOffset(DateTime.SpecifyKind(acquired, DateTimeKind.Utc)) : null,
-        spec?.RenewTime is { } renewed ? new DateTimeOffset(DateTime.SpecifyKind(renewed, DateTimeKind.Utc)) : null,
-        spec?.LeaseTransitions ?? 0);
-
-    internal static V1LeaseSpec ToSpec(LeaderElectionRecord record) => new()
+    private async Task<JsonObject> SendAsync(HttpMethod method, string path, JsonObject? body, CancellationToken cancellationToken)
     {
-        HolderIdentity = record.HolderIdentity,
-        LeaseDurationSeconds = record.LeaseDurationSeconds,
-        AcquireTime = record.AcquireTime?.UtcDateTime,
-        RenewTime = record.RenewTime?.UtcDateTime,
-        LeaseTransitions = record.LeaderTransitions,
+        using var request = new HttpRequestMessage(method, api.Resolve(path));
+        if (body is not null)
+        {
+            request.Content = new StringContent(body.ToJsonString(), Encoding.UTF8, "application/json");
+        }
+        using var response = await api.SendCheckedAsync(request, streaming: false, cancellationToken).ConfigureAwait(false);
+        var bytes = await response.Content.ReadAsByteArrayAsync(cancellationToken).ConfigureAwait(false);
+        return JsonNode.Parse(bytes) as JsonObject
+            ?? throw new InvalidOperationException($"{method} {path}: the API server's answer is not a Lease object.");
+    }
+
+    private static LeaderElectionRecord ToRecord(JsonObject? spec) => new(
+        JsonPath.GetString(spec, "holderIdentity") ?? "",
+        (int)(JsonPath.GetInt64(spec, "leaseDurationSeconds") ?? 0),
+        Time(JsonPath.GetString(spec, "acquireTime")),
+        Time(JsonPath.GetString(spec, "renewTime")),
+        (int)(JsonPath.GetInt64(spec, "leaseTransitions") ?? 0));
+
+    private static JsonObject ToSpec(LeaderElectionRecord record) => new()
+    {
+        ["holderIdentity"] = record.HolderIdentity,
+        ["leaseDurationSeconds"] = record.LeaseDurationSeconds,
+        ["acquireTime"] = record.AcquireTime?.UtcDateTime.ToString(MicroTime, CultureInfo.InvariantCulture),
+        ["renewTime"] = record.RenewTime?.UtcDateTime.ToString(MicroTime, CultureInfo.InvariantCulture),
+        ["leaseTransitions"] = record.LeaderTransitions,
     };
+
+    private static DateTimeOffset? Time(string? text) =>
+        text is null ? null : DateTimeOffset.Parse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal | DateTimeStyles.AdjustToUniversal);
 }

@@ -27,24 +27,30 @@ namespace Mailsub.Benchmarks.Controller;
 /// the bench's watches count every change of the MailSubmissions, their child kinds and Events,
 /// the API server's apiserver_request_total counts mutating requests on those resources, and the
 /// operator's /metrics counts its writes and reconciles.</item>
-/// <item>Memory: the operator's VmRSS after convergence and VmHWM (peak), from /proc.</item>
+/// <item>Memory: the operator's VmRSS once its queue is empty after convergence and again after the
+/// quiet period, and VmHWM (peak), from /proc; VmRSS with one resource.</item>
 /// <item>Startup: spawn to the first "reconciled" log line, with N resources and with one.</item>
+/// <item>Writes per resource until all Ready, against the floor's.</item>
 /// </list>
+/// Each figure is printed beside its goal (issue 14). With --scale 100,500,2000 it runs the operator
+/// and the floor at each size instead and prints the cost curve: RSS, VmHWM, convergence against the
+/// floor, startup and API requests per resource, and the memory each further resource adds.
 /// No kube-controller-manager runs (its Deployment controller would overwrite the stand-in's
 /// status and create 2N Pods); nothing else writes to the bench namespaces.
 /// </summary>
 public static class ControllerBenchmark
 {
-    private const double ConvergenceGoal = 1.3, MemoryGoalMiB = 64, StartupGoalSeconds = 0.3;
+    // The goals of issue 14, for 500 resources on this 2-core machine.
+    private const double ConvergenceGoal = 1.15, MemoryGoalMiB = 48, MemoryOneGoalMiB = 32, StartupGoalSeconds = 0.3;
 
     /// <summary>The resources whose requests and changes are counted.</summary>
     private static readonly HashSet<string> Counted =
         ["mailsubmissions", "configmaps", "secrets", "deployments", "services", "poddisruptionbudgets", "events"];
 
-    private sealed record Settings(int Count, int Rounds, int Workers, double QuietSeconds, string Exe, string Only);
+    private sealed record Settings(int Count, int Rounds, int Workers, double QuietSeconds, string Exe, string Only, IReadOnlyList<int> Scale, bool Census);
 
     private sealed record OperatorPhase(double Convergence, double FirstReconcile, double FirstReconcileBegan, double Discovered, double CachesSynced, double Settle,
-        double Rss, double Peak, RequestCounts Requests, double Reconciles, IReadOnlyDictionary<string, long> IdleChanges,
+        double Rss, double RssIdle, double Peak, RequestCounts Requests, double Reconciles, IReadOnlyDictionary<string, long> IdleChanges,
         RequestCounts IdleRequests, double IdleOperatorWrites, double IdleReconciles, RequestCounts SettleRequests);
 
     private sealed record FloorPhase(double Convergence, RequestCounts Requests);
@@ -60,7 +66,9 @@ public static class ControllerBenchmark
             Workers: (int)Option(args, "--workers", 2),
             QuietSeconds: Option(args, "--quiet", quick ? 5 : 20),
             Exe: Text(args, "--bin") ?? Path.Combine(RepositoryRoot.Path, "bin", "mailsub"),
-            Only: Text(args, "--only") ?? "operator,floor,startup");
+            Only: Text(args, "--only") ?? "operator,floor,startup",
+            Scale: Text(args, "--scale")?.Split(',').Select(n => int.Parse(n, CultureInfo.InvariantCulture)).ToArray() ?? [],
+            Census: args.Contains("--census"));
         if (!File.Exists(settings.Exe))
         {
             Console.Error.WriteLine($"controller benchmark: {settings.Exe} is missing: run make build");
@@ -82,6 +90,11 @@ public static class ControllerBenchmark
             var build = new BuildOptions(BuildOptions.DefaultPostfixImage,
                 pdb == WellKnownResources.PodDisruptionBudgetsV1Beta1 ? DisruptionBudgetApiVersion.V1Beta1 : DisruptionBudgetApiVersion.V1);
 
+            if (settings.Scale.Count > 0)
+            {
+                await RunScaleAsync(api, controlPlane.KubeconfigPath, pdb, build, settings).ConfigureAwait(false);
+                return 0;
+            }
             var operators = new List<OperatorPhase>();
             var floors = new List<FloorPhase>();
             var startups = new List<StartupPhase>();
@@ -202,11 +215,15 @@ public static class ControllerBenchmark
         var (rssAfter, peak) = op.Memory();
         double Delta(string metric) => opAfter.GetValueOrDefault(metric) - opBefore.GetValueOrDefault(metric);
         var result = new OperatorPhase(convergence, await op.FirstReconcile.ConfigureAwait(false), op.FirstReconcileBegan, op.Discovered, await op.CachesSynced.ConfigureAwait(false),
-            settle, Math.Max(rss, rssAfter), peak, requests, atConvergence.GetValueOrDefault("controller_runtime_reconcile_total"), changes,
+            settle, rss, rssAfter, peak, requests, atConvergence.GetValueOrDefault("controller_runtime_reconcile_total"), changes,
             idleRequests, Delta("mailsub_child_writes_total") + Delta("mailsub_status_writes_total"), Delta("controller_runtime_reconcile_total"),
             settleRequests);
         Console.WriteLine($"  operator: idle {changes.Values.Sum()} changes seen, {idleRequests.Writes:0} API writes, " +
-            $"{result.IdleOperatorWrites:0} operator writes, {result.IdleReconciles:0} reconciles; RSS {result.Rss:0.0} MiB, peak {peak:0.0} MiB");
+            $"{result.IdleOperatorWrites:0} operator writes, {result.IdleReconciles:0} reconciles; RSS {result.Rss:0.0} MiB converged, {result.RssIdle:0.0} MiB idle, peak {peak:0.0} MiB");
+        if (settings.Census)
+        {
+            await CacheCensus.RunAsync(api.Connection, ns, pdb).ConfigureAwait(false);
+        }
         return result;
     }
 
@@ -307,25 +324,39 @@ public static class ControllerBenchmark
         var idleChanges = operators.Max(o => o.IdleChanges.Values.Sum());
         var idleApiWrites = operators.Max(o => o.IdleRequests.Writes);
         var idleOperatorWrites = operators.Max(o => o.IdleOperatorWrites);
-        var rss = operators.Max(o => o.Rss);
-        var peak = operators.Max(o => o.Peak);
+        var rss = Median(operators.Select(o => o.Rss));
+        var rssIdle = Median(operators.Select(o => o.RssIdle));
+        var peak = Median(operators.Select(o => o.Peak));
+        var rssOne = Median(startups.Select(s => s.Rss));
         var startupMany = Median(operators.Select(o => o.FirstReconcileBegan));
         var startupOne = Median(startups.Select(s => s.FirstReconcileBegan));
+        var writesOperator = Median(operators.Select(o => o.Requests.Writes / settings.Count));
+        var writesFloor = Median(floors.Select(f => f.Requests.Writes / settings.Count));
         string Verdict(bool pass) => pass ? "PASS" : "MISS";
         string Of(int n) => rounds > 1 ? $"median of {n}" : "";
+        string Worst() => rounds > 1 ? "worst round" : "";
+        string OfWorst(double worst) => rounds > 1 ? $"median of {rounds}, worst {worst:0.0}" : "";
 
         Console.WriteLine();
         Console.WriteLine($"controller benchmark: {settings.Count} MailSubmissions, operator --workers {settings.Workers}, floor {settings.Workers} workers, " +
-            $"{rounds} round(s), quiet {settings.QuietSeconds:0} s");
-        Console.WriteLine($"{"figure",-44} {"operator",12} {"floor",10} {"ratio",8} {"goal",10}  verdict");
-        Console.WriteLine($"{"convergence: spawn to all Ready (s)",-44} {Median(operators.Select(o => o.Convergence)),12:0.00} {Median(floors.Select(f => f.Convergence)),10:0.00} {ratio,7:0.00}x {"<= 1.3x",10}  {Verdict(ratio <= ConvergenceGoal)} {Of(rounds)}");
-        Console.WriteLine($"{"idle writes: changes seen by watches",-44} {idleChanges,12:0} {"",10} {"",8} {"0",10}  {Verdict(idleChanges == 0)} {(rounds > 1 ? "worst round" : "")}");
-        Console.WriteLine($"{"idle writes: API server mutating requests",-44} {idleApiWrites,12:0} {"",10} {"",8} {"0",10}  {Verdict(idleApiWrites == 0)}");
-        Console.WriteLine($"{"idle writes: operator's own counters",-44} {idleOperatorWrites,12:0} {"",10} {"",8} {"0",10}  {Verdict(idleOperatorWrites == 0)}");
-        Console.WriteLine($"{$"memory: VmRSS at {settings.Count} resources (MiB)",-44} {rss,12:0.0} {"",10} {"",8} {"<= 64",10}  {Verdict(rss <= MemoryGoalMiB)} {(rounds > 1 ? "worst round" : "")}");
-        Console.WriteLine($"{"memory: VmHWM, the peak (MiB)",-44} {peak,12:0.0} {"",10} {"",8} {"<= 64",10}  {Verdict(peak <= MemoryGoalMiB)}");
-        Console.WriteLine($"{$"startup: spawn to first reconcile, {settings.Count} (s)",-44} {startupMany,12:0.000} {"",10} {"",8} {"<= 0.3",10}  {Verdict(startupMany <= StartupGoalSeconds)} {Of(rounds)}");
-        Console.WriteLine($"{"startup: spawn to first reconcile, 1 (s)",-44} {startupOne,12:0.000} {"",10} {"",8} {"<= 0.3",10}  {Verdict(startupOne <= StartupGoalSeconds)} {Of(rounds)}");
+            $"{rounds} round(s), quiet {settings.QuietSeconds:0} s; load {LoadAverage()}");
+        Console.WriteLine($"{"figure",-50} {"operator",10} {"floor",8} {"ratio",7} {"goal",10}  verdict");
+        void Row(string figure, double value, string format, string goal, bool pass, string note, double floor = double.NaN, double ratio = double.NaN) =>
+            Console.WriteLine($"{figure,-50} {value.ToString(format, CultureInfo.InvariantCulture),10} " +
+                $"{(double.IsNaN(floor) ? "" : floor.ToString("0.00", CultureInfo.InvariantCulture)),8} " +
+                $"{(double.IsNaN(ratio) ? "" : ratio.ToString("0.00", CultureInfo.InvariantCulture) + "x"),7} {goal,10}  {Verdict(pass)} {note}");
+        Row($"memory: VmRSS at {settings.Count}, queue empty (MiB)", rss, "0.0", $"<= {MemoryGoalMiB}", rss <= MemoryGoalMiB, OfWorst(operators.Max(o => o.Rss)));
+        Row($"memory: VmRSS at {settings.Count}, after {settings.QuietSeconds:0} s idle (MiB)", rssIdle, "0.0", $"<= {MemoryGoalMiB}", rssIdle <= MemoryGoalMiB, OfWorst(operators.Max(o => o.RssIdle)));
+        Row("memory: VmHWM, the peak (MiB)", peak, "0.0", "", true, "(no goal) " + OfWorst(operators.Max(o => o.Peak)));
+        Row("memory: VmRSS with 1 resource (MiB)", rssOne, "0.0", $"<= {MemoryOneGoalMiB}", rssOne <= MemoryOneGoalMiB, OfWorst(startups.Max(s => s.Rss)));
+        Row($"startup: spawn to first reconcile, {settings.Count} (s)", startupMany, "0.000", $"<= {StartupGoalSeconds}", startupMany <= StartupGoalSeconds, Of(rounds));
+        Row("startup: spawn to first reconcile, 1 (s)", startupOne, "0.000", "", true, "(no goal) " + Of(rounds));
+        Row("convergence: spawn to all Ready (s)", Median(operators.Select(o => o.Convergence)), "0.00", $"<= {ConvergenceGoal}x", ratio <= ConvergenceGoal, Of(rounds),
+            Median(floors.Select(f => f.Convergence)), ratio);
+        Row("writes per resource until all Ready", writesOperator, "0.00", "<= floor", writesOperator <= writesFloor, Of(rounds), writesFloor, writesOperator / writesFloor);
+        Row("idle writes: changes seen by watches", idleChanges, "0", "0", idleChanges == 0, Worst());
+        Row("idle writes: API server mutating requests", idleApiWrites, "0", "0", idleApiWrites == 0, Worst());
+        Row("idle writes: operator's own counters", idleOperatorWrites, "0", "0", idleOperatorWrites == 0, Worst());
 
         Console.WriteLine();
         Console.WriteLine("detail (last round)");
@@ -352,6 +383,56 @@ public static class ControllerBenchmark
         {
             Console.WriteLine($"  convergence by round (operator/floor s): {string.Join(", ", operators.Zip(floors, (a, b) => $"{a.Convergence:0.00}/{b.Convergence:0.00}"))}");
         }
+    }
+
+    /// <summary>
+    /// The cost curve: at each size of --scale, the operator and the floor (--rounds of each,
+    /// alternating), then one table of how memory, convergence, startup and requests grow.
+    /// </summary>
+    private static async Task RunScaleAsync(BenchApi api, string kubeconfig, ApiResource pdb, BuildOptions build, Settings settings)
+    {
+        var curve = new List<(int Count, List<OperatorPhase> Operators, List<FloorPhase> Floors)>();
+        foreach (var count in settings.Scale)
+        {
+            var at = settings with { Count = count };
+            var operators = new List<OperatorPhase>();
+            var floors = new List<FloorPhase>();
+            for (var round = 0; round < settings.Rounds; round++)
+            {
+                Console.WriteLine($"scale {count}: round {round + 1} of {settings.Rounds}");
+                if (round % 2 == 0)
+                {
+                    operators.Add(await RunOperatorAsync(api, kubeconfig, pdb, at).ConfigureAwait(false));
+                    floors.Add(await RunFloorAsync(api, pdb, build, at).ConfigureAwait(false));
+                }
+                else
+                {
+                    floors.Add(await RunFloorAsync(api, pdb, build, at).ConfigureAwait(false));
+                    operators.Add(await RunOperatorAsync(api, kubeconfig, pdb, at).ConfigureAwait(false));
+                }
+            }
+            curve.Add((count, operators, floors));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine($"cost curve: operator --workers {settings.Workers}, {settings.Rounds} round(s) per size (medians), quiet {settings.QuietSeconds:0} s; load {LoadAverage()}");
+        Console.WriteLine($"{"resources",9} {"RSS MiB",8} {"idle MiB",8} {"VmHWM",8} {"KiB/res",8} {"conv s",8} {"floor s",8} {"ratio",6} {"startup",8} {"req/res",8} {"writes/res",10}");
+        double? previousRss = null;
+        var previousCount = 0;
+        foreach (var (count, operators, floors) in curve)
+        {
+            var rss = Median(operators.Select(o => o.RssIdle));
+            var perResource = previousRss is { } p ? (rss - p) * 1024 / (count - previousCount) : double.NaN;
+            var convergence = Median(operators.Select(o => o.Convergence));
+            var floor = Median(floors.Select(f => f.Convergence));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{count,9} {Median(operators.Select(o => o.Rss)),8:0.0} {rss,8:0.0} {Median(operators.Select(o => o.Peak)),8:0.0} {perResource,8:0.0} " +
+                $"{convergence,8:0.00} {floor,8:0.00} {convergence / floor,5:0.00}x {Median(operators.Select(o => o.FirstReconcileBegan)),8:0.000} " +
+                $"{Median(operators.Select(o => (o.Requests.Reads + o.Requests.Writes) / count)),8:0.00} {Median(operators.Select(o => o.Requests.Writes / count)),10:0.00}"));
+            previousRss = rss;
+            previousCount = count;
+        }
+        Console.WriteLine("  KiB/res: idle VmRSS added per resource since the previous size; req/res: API requests (the bench's own watches included) per resource until all Ready");
     }
 
     private static double Median(IEnumerable<double> values)

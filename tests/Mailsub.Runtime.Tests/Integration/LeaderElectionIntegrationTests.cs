@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using k8s;
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.LeaderElection;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
@@ -17,7 +18,7 @@ public sealed class LeaderElectionIntegrationTests(ControlPlaneFixture cp, ITest
 
     private sealed class Candidate : IDisposable
     {
-        public required Kubernetes Client { get; init; }
+        public required ApiConnection Client { get; init; }
         public required LeaderElector Elector { get; init; }
         public TaskCompletionSource Leading { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public CancellationTokenSource Stop { get; } = new();
@@ -31,7 +32,7 @@ public sealed class LeaderElectionIntegrationTests(ControlPlaneFixture cp, ITest
 
     private Candidate Start(string ns, string identity, bool release)
     {
-        var client = new Kubernetes(KubernetesClientConfiguration.BuildConfigFromConfigFile(cp.KubeconfigPath));
+        var client = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
         Candidate? candidate = null;
         var elector = new LeaderElector(new LeaderElectionConfig
         {

@@ -260,7 +260,7 @@ internal sealed class Supervisor
         string handoff = _store.Write(active with
         {
             MainCf = MainCf.WithParameters(active.MainCf, parameters, "mailsub-entrypoint: draining, the queue goes to a peer"),
-            MasterCf = MasterCf.WithoutInetServices(active.MasterCf),
+            MasterCf = QueueHandoff.ClientMasterCf(active.MasterCf),
         });
         _store.Activate(handoff, active);
         if (!await ReloadAsync("pointed the queue at a peer"))

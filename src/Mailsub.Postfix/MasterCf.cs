@@ -33,18 +33,22 @@ public sealed class MasterCf
     }
 
     /// <summary>The text without its inet services, so that a reload makes master close every
-    /// listening socket while the queue manager and delivery agents keep running. A service's
-    /// continuation lines ("-o ...") go with it.</summary>
-    public static string WithoutInetServices(string text)
+    /// listening socket while the queue manager and delivery agents keep running.</summary>
+    public static string WithoutInetServices(string text) => WithoutServices(text, service => service.IsInet);
+
+    /// <summary>The text without the services <paramref name="drop"/> selects; a service's
+    /// continuation lines ("-o ...") go with it. A reload then makes master stop those services
+    /// and send SIGTERM to their running processes.</summary>
+    public static string WithoutServices(string text, Func<MasterService, bool> drop)
     {
         var lines = TextLines.Split(text);
-        var inet = new List<LogicalLine>();
+        var dropped = new List<LogicalLine>();
         foreach (var logical in LogicalLines.Read(lines, FileName, []))
         {
-            if (Service(logical, []) is { IsInet: true })
-                inet.Add(logical);
+            if (Service(logical, []) is { } service && drop(service))
+                dropped.Add(logical);
         }
-        return LogicalLines.Without(lines, inet);
+        return LogicalLines.Without(lines, dropped);
     }
 
     /// <summary>Renames inet services by the map (e.g. "587" to "40123"), leaving every other

@@ -44,15 +44,22 @@ public static class QueueHandoff
     }
 
     /// <summary>
+    /// The master.cf service a draining pod delivers through. A name of its own, so that the reload
+    /// that installs <see cref="ClientMasterCf"/> removes the smtp(8) services the queue used
+    /// until then.
+    /// </summary>
+    public const string Transport = "handoff-out";
+
+    /// <summary>
     /// main.cf of a draining pod: every queued message, whatever route it had, goes to
-    /// <paramref name="peer"/> over TLS with the pod's certificate as client certificate. The relay
-    /// host's credentials are never offered to a peer.
+    /// <paramref name="peer"/> through <see cref="Transport"/> over TLS with the pod's certificate
+    /// as client certificate. The relay host's credentials are never offered to a peer.
     /// </summary>
     public static IReadOnlyList<KeyValuePair<string, string>> ClientParameters(string peer, string keyFile, string certificateFile) =>
     [
         new("relayhost", peer),
-        new("default_transport", "smtp"),
-        new("relay_transport", "smtp"),
+        new("default_transport", Transport),
+        new("relay_transport", Transport),
         new("transport_maps", ""),
         new("sender_dependent_relayhost_maps", ""),
         new("sender_dependent_default_transport_maps", ""),
@@ -60,6 +67,18 @@ public static class QueueHandoff
         new("smtp_tls_chain_files", $"{keyFile}, {certificateFile}"),
         new("smtp_sasl_auth_enable", "no"),
     ];
+
+    /// <summary>
+    /// master.cf of a draining pod: no listeners, and every smtp(8) service replaced by
+    /// <see cref="Transport"/>. Master stops a service that left master.cf and sends SIGTERM to
+    /// its processes, so a delivery that hangs on a relay host that does not answer (up to
+    /// smtp_connect_timeout, 30 s, then smtp_helo_timeout, 300 s) releases its message to the
+    /// handoff at once instead of holding it past the grace period. A delivery cut off after the
+    /// relay host took the message but before it said so is sent again: a duplicate, not a loss.
+    /// </summary>
+    public static string ClientMasterCf(string masterCf) =>
+        MasterCf.WithoutServices(masterCf, service => service.IsInet || service is { Type: "unix", Command: "smtp" }) +
+        $"{Transport} unix  -       -       n       -       -       smtp\n  -o syslog_name=postfix/{Transport}\n";
 
     /// <summary>
     /// relay_clientcerts for the handoff listener: the certificate's and its public key's SHA-256

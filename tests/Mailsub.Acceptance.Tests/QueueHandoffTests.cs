@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using MailKit.Security;
 using Mailsub.Postfix;
 using Mailsub.Testing.Postfix;
@@ -41,6 +43,37 @@ public sealed class QueueHandoffTests(ITestOutputHelper output)
         Assert.Contains("handing 1 message(s)", stopping.Errors.Text);
         Assert.DoesNotContain("still queued", stopping.Errors.Text);
         Assert.Contains("postfix/handoff", peer.Output.Text);
+    }
+
+    [Fact]
+    public async Task A_delivery_hanging_on_a_relay_that_never_answers_is_cut_off_and_handed_to_a_peer()
+    {
+        var tls = TlsMaterial.SelfSigned("mail.example.com");
+        await using var peer = await Samples.StartAsync(Samples.Read("modern"), ModernSample.InitialUsers, tls);
+        // Accepts the connection and never greets: the smtp client waits smtp_helo_timeout (300 s)
+        // with the message locked, far past the 10 s grace period.
+        using var silentRelay = new TcpListener(IPAddress.Loopback, 0);
+        silentRelay.Start();
+        await using var stopping = await Samples.StartAsync(Samples.Read("modern"), ModernSample.InitialUsers, tls,
+            new Dictionary<string, string> { ["relayhost"] = $"[127.0.0.1]:{((IPEndPoint)silentRelay.LocalEndpoint).Port}" });
+        stopping.WriteConfig(QueueHandoff.PeerFileName, $"[127.0.0.1]:{peer.Port(QueueHandoff.Port)}");
+        Assert.True(await stopping.Errors.WaitForAsync("applied the changes", TimeSpan.FromSeconds(15)), stopping.Describe());
+        var subject = $"cut off and handed off {Guid.NewGuid()}";
+        using (var client = await MailClient.ConnectAsync(stopping.AsServer(), 587))
+        {
+            await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
+            await client.SendAsync("alice@example.com", "someone@example.org", subject);
+        }
+        using var held = await silentRelay.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(15));
+
+        int exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
+
+        output.WriteLine(stopping.Errors.Text);
+        Assert.True(exitCode == 0, stopping.Describe());
+        await peer.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(20));
+        Assert.Contains("handing 1 message(s)", stopping.Errors.Text);
+        Assert.DoesNotContain("still queued", stopping.Errors.Text);
+        Assert.Contains($"postfix/{QueueHandoff.Transport}", stopping.Output.Text);
     }
 
     [Fact]

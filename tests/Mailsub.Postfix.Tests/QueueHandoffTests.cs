@@ -35,6 +35,25 @@ public class QueueHandoffTests
         Assert.Equal("/tls/tls.key, /tls/tls.crt", parameters["smtp_tls_chain_files"]);
         Assert.Equal("no", parameters["smtp_sasl_auth_enable"]);
         Assert.Equal("", parameters["transport_maps"]);
+        Assert.Equal((QueueHandoff.Transport, QueueHandoff.Transport), (parameters["default_transport"], parameters["relay_transport"]));
+    }
+
+    [Fact]
+    public void A_draining_pod_has_no_listeners_and_delivers_only_through_the_handoff_transport()
+    {
+        const string rendered =
+            "587 inet n - n - - smtpd\n  -o smtpd_tls_security_level=encrypt\n" +
+            "qmgr unix n - n 300 1 qmgr\n" +
+            "smtp unix - - n - - smtp\n" +
+            "relay unix - - n - - smtp\n  -o syslog_name=postfix/$service_name\n" +
+            "lmtp unix - - n - - lmtp\n";
+
+        var master = MasterCf.Parse(QueueHandoff.ClientMasterCf(rendered));
+
+        Assert.Empty(master.Problems);
+        Assert.Equal(["qmgr", "lmtp", QueueHandoff.Transport], master.Services.Select(s => s.Name));
+        var transport = master.Services[^1];
+        Assert.Equal(("unix", "smtp"), (transport.Type, transport.Command));
     }
 
     [Fact]

@@ -16,4 +16,9 @@ public sealed class LimitsSpec
     [Range(0, 100000)]
     [Description("Connections one client may open per minute (smtpd_client_connection_rate_limit); 0 means no limit.")]
     public int ConnectionsPerMinutePerClient { get; set; }
+
+    [Range(0, 100000)]
+    [Description("AUTH commands one client may send per minute, successful or not (smtpd_client_auth_rate_limit): what bounds password guessing. " +
+        "A mail client authenticates once per session, so 30 leaves room for many users behind one address; trusted networks are exempt. 0 means no limit, which the policy analysis warns about.")]
+    public int AuthAttemptsPerMinutePerClient { get; set; } = 30;
 }

@@ -105,6 +105,23 @@ public static class AuthRules
         }
     }
 
+    /// <summary>
+    /// A warning: with no limit, anvil lets one address guess passwords as fast as smtpd answers.
+    /// Trusted networks are exempt from the limit anyway (smtpd_client_event_limit_exceptions).
+    /// </summary>
+    public static IEnumerable<Finding> AuthAttemptsUnlimited(PolicyInput input)
+    {
+        foreach (var listener in input.Config.Listeners.Where(l => l.OffersAuthInCleartext || l.OffersAuthInTls))
+        {
+            var limit = listener.Parameters.Get("smtpd_client_auth_rate_limit");
+            if (limit is not ("" or "0"))
+                continue;
+            yield return Finding.Warning(ConditionTypes.AuthProtected, FindingCodes.AuthAttemptsUnlimited, listener.Parameters.PathOf("smtpd_client_auth_rate_limit"),
+                "AUTH commands per client are not limited (smtpd_client_auth_rate_limit = 0): one address can guess passwords as fast as the server answers. " +
+                "Set spec.limits.authAttemptsPerMinutePerClient (30 is the default).");
+        }
+    }
+
     /// <summary>The SMTP client's AUTH to a relay host, over each smtp delivery service (main.cf alone when master.cf has none).</summary>
     public static IEnumerable<Finding> RelayHostCredentialsUnprotected(PolicyInput input)
     {

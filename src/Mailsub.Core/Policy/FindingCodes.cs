@@ -16,6 +16,7 @@ public static class FindingCodes
     public const string NoAuthMechanism = "NoAuthMechanism";
     public const string LegacyAuthMechanism = "LegacyAuthMechanism";
     public const string RelayHostCredentialsUnprotected = "RelayHostCredentialsUnprotected";
+    public const string AuthAttemptsUnlimited = "AuthAttemptsUnlimited";
 
     // TLSReady
     public const string NoCertificateSource = "NoCertificateSource";

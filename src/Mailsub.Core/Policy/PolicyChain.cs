@@ -21,6 +21,7 @@ public sealed class PolicyChain(IReadOnlyList<PolicyRule> rules)
         AuthRules.NoAuthMechanism,
         AuthRules.LegacyAuthMechanism,
         AuthRules.RelayHostCredentialsUnprotected,
+        AuthRules.AuthAttemptsUnlimited,
         TlsRules.NoCertificateSource,
         TlsRules.CertificateNotConfigured,
         TlsRules.SubmissionTlsNotRequired,

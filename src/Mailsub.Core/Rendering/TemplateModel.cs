@@ -127,6 +127,7 @@ internal static class TemplateModel
         ["message_size"] = limits.MessageSizeBytes.ToString(CultureInfo.InvariantCulture),
         ["messages_per_minute"] = limits.MessagesPerMinutePerClient.ToString(CultureInfo.InvariantCulture),
         ["connections_per_minute"] = limits.ConnectionsPerMinutePerClient.ToString(CultureInfo.InvariantCulture),
+        ["auth_per_minute"] = limits.AuthAttemptsPerMinutePerClient.ToString(CultureInfo.InvariantCulture),
     };
 
     private static string CommandSource(MailToCommandsSource source) => source switch

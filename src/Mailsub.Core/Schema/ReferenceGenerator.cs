@@ -38,7 +38,7 @@ public static class ReferenceGenerator
         new(ConditionTypes.AuthProtected, "No listener takes passwords over an unencrypted connection, and AUTH offers only current mechanisms.",
             "Require TLS before AUTH on the listener named (smtpd_tls_auth_only / STARTTLS required), disallow anonymous mechanisms, and offer at least PLAIN or LOGIN inside TLS.",
             [FindingCodes.AuthOverCleartext, FindingCodes.AnonymousAuth, FindingCodes.NoAuthMechanism],
-            [FindingCodes.LegacyAuthMechanism, FindingCodes.RelayHostCredentialsUnprotected]),
+            [FindingCodes.LegacyAuthMechanism, FindingCodes.RelayHostCredentialsUnprotected, FindingCodes.AuthAttemptsUnlimited]),
         new(ConditionTypes.TlsReady, "Every listener that offers TLS has a certificate and TLSv1.2 or later; submission listeners require TLS and offer only forward-secret AEAD ciphers (spec.tls.profile); the certificate is issued.",
             "Set spec.tls.issuerRef (cert-manager; check `kubectl describe certificate`) or spec.tls.secretName (an existing kubernetes.io/tls Secret), require TLS on 587 and keep 465 as implicit TLS.",
             [FindingCodes.NoCertificateSource, FindingCodes.CertificateNotConfigured, FindingCodes.SubmissionTlsNotRequired, FindingCodes.ImplicitTlsMissing],

@@ -134,6 +134,7 @@ public static class PostfixParameters
         ["virtual_mailbox_limit"] = "spec.limits.messageSizeBytes (virtual(8) must accept any message smtpd accepted)",
         ["smtpd_client_message_rate_limit"] = "spec.limits.messagesPerMinutePerClient",
         ["smtpd_client_connection_rate_limit"] = "spec.limits.connectionsPerMinutePerClient",
+        ["smtpd_client_auth_rate_limit"] = "spec.limits.authAttemptsPerMinutePerClient",
         ["allow_mail_to_commands"] = "spec.allowMailToCommands",
         ["queue_directory"] = "nothing: the entrypoint owns it",
         ["data_directory"] = "nothing: the entrypoint owns it",

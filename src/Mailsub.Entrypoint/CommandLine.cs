@@ -1,13 +1,13 @@
 namespace Mailsub.Entrypoint;
 
 /// <summary>Parses <c>mailsub-entrypoint --config DIR --users DIR --tls DIR --state DIR
-/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS] [--health PORT --check PORT[/tls]...]</c>.</summary>
+/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS] [--health PORT --check PORT[/tls][/proxy]...]</c>.</summary>
 public static class CommandLine
 {
     public const string Usage =
         "usage: mailsub-entrypoint [--config DIR] [--users DIR] [--tls DIR] [--state DIR]\n" +
         "                          [--relay DIR] [--listen ADDRESS] [--grace SECONDS]\n" +
-        "                          [--health PORT [--check PORT[/tls]]...]\n" +
+        "                          [--health PORT [--check PORT[/tls][/proxy]]...]\n" +
         $"  --config DIR      main.cf, master.cf, smtpd.conf (default {EntrypointOptions.DefaultConfigDir})\n" +
         $"  --users DIR       one file per login, content = password (default {EntrypointOptions.DefaultUsersDir})\n" +
         $"  --tls DIR         tls.crt, tls.key, optional ca.crt (default {EntrypointOptions.DefaultTlsDir})\n" +
@@ -17,7 +17,8 @@ public static class CommandLine
         "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n" +
         "  --health PORT     answer the kubelet's probes on PORT: /livez (master runs), /readyz (each\n" +
         "                    --check listener greets with 220; false from the start of a drain)\n" +
-        "  --check PORT      a listener /readyz talks SMTP to; PORT/tls for implicit TLS (465/tls)\n";
+        "  --check PORT      a listener /readyz talks SMTP to; PORT/tls for implicit TLS (465/tls),\n" +
+        "                    /proxy when it expects a PROXY protocol header first (587/proxy, 465/tls/proxy)\n";
 
     /// <summary>Returns the options, or an error message meant for stderr next to
     /// <see cref="Usage"/>, or neither when help was asked for. Relative paths are resolved
@@ -67,7 +68,7 @@ public static class CommandLine
                     break;
                 case "--check":
                     if (ListenerCheck.Parse(value) is not { } check)
-                        return (null, $"--check takes a listener port such as 587 or 465/tls, not '{value}'");
+                        return (null, $"--check takes a listener port such as 587, 465/tls or 587/proxy, not '{value}'");
                     checks.Add(check);
                     break;
                 default:

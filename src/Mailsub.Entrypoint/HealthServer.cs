@@ -5,17 +5,21 @@ using System.Text;
 
 namespace Mailsub.Entrypoint;
 
-/// <summary>A listener the readiness check talks SMTP to: <c>587</c>, or <c>465/tls</c> for
-/// implicit TLS.</summary>
-public sealed record ListenerCheck(int Port, bool ImplicitTls)
+/// <summary>A listener the readiness check talks SMTP to: <c>587</c>, <c>465/tls</c> for
+/// implicit TLS, and <c>/proxy</c> after either when smtpd expects a PROXY protocol header first.</summary>
+public sealed record ListenerCheck(int Port, bool ImplicitTls, bool Proxy = false)
 {
     public static ListenerCheck? Parse(string text)
     {
+        var proxy = text.EndsWith("/proxy", StringComparison.Ordinal);
+        if (proxy)
+            text = text[..^6];
         var tls = text.EndsWith("/tls", StringComparison.Ordinal);
-        return int.TryParse(tls ? text[..^4] : text, out var port) && port is > 0 and < 65536 ? new ListenerCheck(port, tls) : null;
+        return int.TryParse(tls ? text[..^4] : text, out var port) && port is > 0 and < 65536 ? new ListenerCheck(port, tls, proxy) : null;
     }
 
-    public override string ToString() => ImplicitTls ? $"{Port}/tls" : Port.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public override string ToString() =>
+        (ImplicitTls ? $"{Port}/tls" : Port.ToString(System.Globalization.CultureInfo.InvariantCulture)) + (Proxy ? "/proxy" : "");
 }
 
 /// <summary>
@@ -145,6 +149,10 @@ internal sealed class HealthServer : IDisposable
             using var tcp = new TcpClient();
             await tcp.ConnectAsync(IPAddress.Loopback, check.Port, timeout.Token);
             Stream stream = tcp.GetStream();
+            // Without the header smtpd waits smtpd_upstream_proxy_timeout and drops the probe; a
+            // v1 header naming loopback on both ends says what the connection really is.
+            if (check.Proxy)
+                await stream.WriteAsync(Encoding.ASCII.GetBytes($"PROXY TCP4 127.0.0.1 127.0.0.1 {((IPEndPoint)tcp.Client.LocalEndPoint!).Port} {check.Port}\r\n"), timeout.Token);
             if (check.ImplicitTls)
             {
                 var tls = new SslStream(stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);

@@ -37,15 +37,51 @@ internal sealed class RawSmtp : IAsyncDisposable
     public SmtpReply Greeting { get; private set; } = null!;
     public string Transcript => _transcript.ToString();
 
-    public static async Task<RawSmtp> ConnectAsync(PostfixInstance postfix, int renderedPort, IPAddress? source = null)
+    public static Task<RawSmtp> ConnectAsync(PostfixInstance postfix, int renderedPort, IPAddress? source = null) =>
+        ConnectToAsync(postfix, postfix.Port(renderedPort), source);
+
+    /// <summary>Connects to any loopback port of the test (Postfix itself, or a proxy in front of
+    /// it) and reads the greeting: after <paramref name="header"/> (a PROXY protocol header) when
+    /// given, and after a TLS handshake when <paramref name="implicitTls"/>.</summary>
+    public static async Task<RawSmtp> ConnectToAsync(PostfixInstance postfix, int port, IPAddress? source = null,
+        byte[]? header = null, bool implicitTls = false)
     {
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         var tcp = new TcpClient(AddressFamily.InterNetwork);
         if (source is not null)
             tcp.Client.Bind(new IPEndPoint(source, 0));
-        await tcp.ConnectAsync(postfix.Host, postfix.Port(renderedPort));
+        try
+        {
+            await tcp.ConnectAsync(postfix.Host, port, deadline.Token);
+        }
+        catch
+        {
+            tcp.Dispose();
+            throw;
+        }
         var smtp = new RawSmtp(tcp, postfix);
-        smtp.Greeting = await smtp.ReadReplyAsync();
-        return smtp;
+        try
+        {
+            if (header is not null)
+            {
+                await smtp._stream.WriteAsync(header, deadline.Token);
+                smtp._transcript.Append($"(PROXY header, {header.Length} bytes)\n");
+            }
+            if (implicitTls)
+            {
+                var tls = new SslStream(smtp._stream, leaveInnerStreamOpen: false, (_, _, _, _) => true);
+                await tls.AuthenticateAsClientAsync(new SslClientAuthenticationOptions { TargetHost = "mail.example.test" }, deadline.Token);
+                smtp._stream = tls;
+                smtp._transcript.Append("(TLS established)\n");
+            }
+            smtp.Greeting = await smtp.ReadReplyAsync();
+            return smtp;
+        }
+        catch
+        {
+            await smtp.DisposeAsync();
+            throw;
+        }
     }
 
     /// <summary>Sends one command line and reads its reply.</summary>

@@ -36,6 +36,12 @@ public static class Variations
             s => s.AllowMailToCommands = []),
         ["tls13-large-messages"] = () => Gen.Submission("big", s => s.Tls.MinProtocol = TlsProtocol.TLSv1_3,
             s => s.Limits = new LimitsSpec { MessageSizeBytes = 1073741824 }),
+        ["proxy-protocol"] = () => Gen.Submission("proxied", s => s.Listeners = new ListenersSpec
+        {
+            Submission = new ListenerSpec { ProxyProtocol = ProxyProtocol.V1V2 },
+            Submissions = new ListenerSpec { ProxyProtocol = ProxyProtocol.V1V2 },
+            Smtp = new ListenerSpec { Enabled = true, ProxyProtocol = ProxyProtocol.V1V2 },
+        }, s => s.Workload.Service = new ServiceSpec { Type = ServiceKind.LoadBalancer }),
         ["extra-config"] = () => Gen.Submission("extra", s => s.ExtraConfig = new()
         {
             ["smtpd_banner"] = "$myhostname ESMTP",

@@ -36,6 +36,16 @@ public class CommandLineTests
         Assert.Equal([new ListenerCheck(465, ImplicitTls: true), new ListenerCheck(587, ImplicitTls: false)], options.Checks!);
     }
 
+    [Fact]
+    public void A_proxy_listener_check_says_so_after_the_port_and_tls()
+    {
+        var (options, error) = CommandLine.Parse(["--health", "8025", "--check", "465/tls/proxy", "--check", "587/proxy"], "/");
+
+        Assert.Null(error);
+        Assert.Equal([new ListenerCheck(465, ImplicitTls: true, Proxy: true), new ListenerCheck(587, ImplicitTls: false, Proxy: true)], options!.Checks!);
+        Assert.Equal(["465/tls/proxy", "587/proxy"], options.Checks!.Select(c => c.ToString()));
+    }
+
     [Theory]
     [InlineData("--config")]
     [InlineData("--bogus", "x")]
@@ -45,6 +55,7 @@ public class CommandLineTests
     [InlineData("--state", "s", "--relay")]
     [InlineData("--health", "0")]
     [InlineData("--health", "8025", "--check", "465/ssl")]
+    [InlineData("--health", "8025", "--check", "587/proxy/tls")]
     [InlineData("--check", "587")]
     public void Bad_arguments_are_an_error(params string[] args)
     {

@@ -14,7 +14,7 @@ public static class EnumValues
     {
         Entry<OriginSource>(), Entry<MailToCommandsSource>(), Entry<AuthProfile>(), Entry<IssuerKind>(),
         Entry<SmtpTlsLevel>(), Entry<TlsProfile>(), Entry<PrivateKeyAlgorithm>(), Entry<TlsProtocol>(), Entry<RelayTlsLevel>(), Entry<PullPolicy>(),
-        Entry<ServiceKind>(), Entry<TrafficPolicy>(),
+        Entry<ServiceKind>(), Entry<TrafficPolicy>(), Entry<ProxyProtocol>(),
     }.ToFrozenDictionary();
 
     public static IReadOnlyList<string>? Of(Type type) =>

@@ -30,4 +30,9 @@ public sealed class ListenerSpec
     [Range(1, 65535)]
     [Description("TCP port Postfix binds in the pod, and the Service port. Defaults: 587, 465, 25.")]
     public int? Port { get; set; }
+
+    [Description("Whether clients reach this listener through a proxy or load balancer that sends the PROXY protocol (v1 or v2, as HAProxy defines it). V1V2: Postfix reads the real client address from the header, so trusted networks, logs and rate limits see the client rather than a node; a connection without the header is dropped, so only the proxy may connect. None (the default): the TCP peer is the client.")]
+    public ProxyProtocol? ProxyProtocol { get; set; }
 }
+
+public enum ProxyProtocol { None, V1V2 }

@@ -1,4 +1,5 @@
 using k8s.Models;
+using Mailsub.Core.Api;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Validation;
 using Mailsub.Postfix;
@@ -128,7 +129,11 @@ public static class PostfixDeployment
             args.AddRange(["--relay", ContainerPaths.Relay]);
         args.AddRange(["--health", PodPorts.Health.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var listener in valid.Listeners)
-            args.AddRange(["--check", listener.Kind == ListenerKind.Submissions ? $"{listener.Port}/tls" : $"{listener.Port}"]);
+        {
+            var tls = listener.Kind == ListenerKind.Submissions ? "/tls" : "";
+            var proxy = listener.ProxyProtocol == ProxyProtocol.V1V2 ? "/proxy" : "";
+            args.AddRange(["--check", $"{listener.Port}{tls}{proxy}"]);
+        }
         return args;
     }
 

@@ -9,6 +9,8 @@ public static class FindingCodes
     public const string RelayDependsOnLookup = "RelayDependsOnLookup";
     public const string TrustedNetworksOpen = "TrustedNetworksOpen";
     public const string TrustedNetworksTooWide = "TrustedNetworksTooWide";
+    public const string ClientAddressHidden = "ClientAddressHidden";
+    public const string TrustedNetworksCoverNodes = "TrustedNetworksCoverNodes";
 
     // AuthProtected
     public const string AuthOverCleartext = "AuthOverCleartext";

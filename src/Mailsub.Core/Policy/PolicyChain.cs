@@ -16,6 +16,8 @@ public sealed class PolicyChain(IReadOnlyList<PolicyRule> rules)
         RelayRules.RelayControlInRecipientRestrictions,
         RelayRules.RelayDependsOnLookup,
         RelayRules.TrustedNetworksTooWide,
+        ExposureRules.TrustedNetworksCoverNodes,
+        ExposureRules.ClientAddressHidden,
         AuthRules.AuthOverCleartext,
         AuthRules.AnonymousAuth,
         AuthRules.NoAuthMechanism,

@@ -27,6 +27,9 @@ public sealed class PolicyInput(EffectiveConfig config, SmtpdConf sasl, TlsSourc
     /// <summary>The spec.tls.secretName certificate as read; null when there is none, or nothing read it (mailsub lint).</summary>
     public ExistingCertificate? SecretCertificate { get; init; }
 
+    /// <summary>spec.workload.service: how clients reach the listeners; null when unknown, which hides no client.</summary>
+    public ServiceSpec? Service { get; init; }
+
     /// <summary>Analyses rendered files against the submission they were rendered from.</summary>
     /// <param name="secretCertificate">The spec.tls.secretName certificate, when the caller has read it.</param>
     public static PolicyInput From(ValidSubmission submission, string mainCf, string masterCf, string smtpdConf,
@@ -36,6 +39,7 @@ public sealed class PolicyInput(EffectiveConfig config, SmtpdConf sasl, TlsSourc
             Profile = submission.Spec.Tls.Profile,
             RequestedKey = submission.Spec.Tls.PrivateKeyAlgorithm,
             SecretCertificate = secretCertificate,
+            Service = submission.Spec.Workload.Service,
         };
 
     /// <summary>What a listener is meant to be: as the spec says for its port, else by IANA port (587, 465), else plain SMTP.</summary>

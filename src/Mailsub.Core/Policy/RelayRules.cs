@@ -129,6 +129,10 @@ public static class RelayRules
         }
     }
 
+    /// <summary>Whether mynetworks relays here: permit_mynetworks in either list that decides relaying.</summary>
+    internal static bool RelaysForMynetworks(EffectiveParameters parameters) =>
+        RestrictionList.Of(parameters, "smtpd_relay_restrictions").Concat(RestrictionList.Of(parameters, "smtpd_recipient_restrictions")).Contains("permit_mynetworks");
+
     /// <summary>
     /// mynetworks relays without authentication wherever permit_mynetworks is used. Thresholds are
     /// in NetworkBreadth: Open (wider than IPv4 /8, or IPv6 /16 outside fc00::/7) is an error,
@@ -139,7 +143,7 @@ public static class RelayRules
         foreach (var listener in input.Config.Listeners)
         {
             var parameters = listener.Parameters;
-            if (!RestrictionList.Of(parameters, "smtpd_relay_restrictions").Concat(RestrictionList.Of(parameters, "smtpd_recipient_restrictions")).Contains("permit_mynetworks"))
+            if (!RelaysForMynetworks(parameters))
                 continue;
             var path = parameters.PathOf("mynetworks", "mynetworks_style");
             if (!parameters.IsSet("mynetworks"))

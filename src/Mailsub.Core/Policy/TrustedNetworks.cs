@@ -72,6 +72,20 @@ public static class TrustedNetworks
         return prefix < 48 ? NetworkBreadth.Wide : NetworkBreadth.Acceptable;
     }
 
+    // RFC 1918 and the IPv6 unique-local range: where clusters number their nodes and pods.
+    private static readonly IPNetwork[] Private =
+        [IPNetwork.Parse("10.0.0.0/8"), IPNetwork.Parse("172.16.0.0/12"), Rfc1918Largest, UniqueLocal];
+
+    /// <summary>The private ranges (10/8, 172.16/12, 192.168/16, fc00::/7) an entry shares addresses with: inside one, or containing one.</summary>
+    public static IReadOnlyList<IPNetwork> PrivateOverlap(IPAddress address, int prefix)
+    {
+        if (address.IsIPv4MappedToIPv6 && prefix >= 96)
+            return PrivateOverlap(address.MapToIPv4(), prefix - 96);
+        var network = new IPNetwork(Masked(address, prefix), prefix);
+        return Private.Where(p => p.BaseAddress.AddressFamily == address.AddressFamily
+            && (p.Contains(network.BaseAddress) || network.Contains(p.BaseAddress))).ToList();
+    }
+
     private static IPAddress Masked(IPAddress address, int prefix)
     {
         var bytes = address.GetAddressBytes();

@@ -151,6 +151,7 @@ internal static class TemplateModel
             ["kind"] = listener.ServiceName,
             // master.cf columns are separated by whitespace; the padding only lines them up.
             ["service"] = listener.Port.ToString(CultureInfo.InvariantCulture).PadRight(9),
+            ["proxy_protocol"] = listener.ProxyProtocol == ProxyProtocol.V1V2,
         }));
 
     private static ScriptArray Array(IEnumerable<ScriptObject> items)

@@ -74,7 +74,8 @@ public static partial class ManifestReader
     private static string Friendly(string type)
     {
         var nullable = type.StartsWith("System.Nullable", StringComparison.Ordinal);
-        var inner = nullable ? type[(type.IndexOf('[') + 1)..].Split(',')[0].TrimStart('[') : type;
+        // System.Nullable`1[T] or System.Nullable`1[[T, assembly]]: the T alone.
+        var inner = nullable ? type[(type.IndexOf('[') + 1)..].Split(',')[0].Trim('[', ']') : type;
         return inner switch
         {
             "System.Int32" or "System.Int64" => "an integer",

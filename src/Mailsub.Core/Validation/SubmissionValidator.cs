@@ -120,7 +120,9 @@ public static partial class SubmissionValidator
             else if ((given?.Enabled ?? enabledByDefault) && listeners.FirstOrDefault(l => l.Port == port) is { } other)
                 errors.Add(FieldError.Duplicate(field, $"{port} is already used by the {other.ServiceName} listener"));
             else if (given?.Enabled ?? enabledByDefault)
-                listeners.Add(new Listener(kind, port));
+                listeners.Add(new Listener(kind, port, given?.ProxyProtocol ?? ProxyProtocol.None));
+            if (given?.ProxyProtocol is { } proxy and not ProxyProtocol.None && !(given.Enabled ?? enabledByDefault))
+                errors.Add(FieldError.Invalid(path.Child(name).Child("proxyProtocol"), $"{EnumValues.NameOf(proxy)} is set on a disabled listener: set enabled to true, or remove proxyProtocol"));
         }
         Add("submission", spec.Submission, ListenerKind.Submission, true, ListenersSpec.DefaultSubmissionPort);
         Add("submissions", spec.Submissions, ListenerKind.Submissions, true, ListenersSpec.DefaultSubmissionsPort);

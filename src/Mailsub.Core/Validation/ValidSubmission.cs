@@ -46,8 +46,8 @@ public sealed class ValidSubmission
 
 public enum ListenerKind { Submission, Submissions, Smtp }
 
-/// <summary>An enabled listener with its resolved port.</summary>
-public sealed record Listener(ListenerKind Kind, int Port)
+/// <summary>An enabled listener with its resolved port, and whether a PROXY protocol header precedes each connection.</summary>
+public sealed record Listener(ListenerKind Kind, int Port, ProxyProtocol ProxyProtocol = ProxyProtocol.None)
 {
     /// <summary>The IANA service name, used for Service port names.</summary>
     public string ServiceName => Kind switch

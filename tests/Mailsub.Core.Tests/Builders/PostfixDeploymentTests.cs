@@ -28,6 +28,9 @@ public class PostfixDeploymentTests
             Container(Build(Variations.Valid("relay-credentials-verify"))).Args);
         Assert.Equal(["--config", "/etc/mailsub/config", "--users", "/etc/mailsub/users", "--state", "/var/lib/mailsub", .. health, "--check", "25"],
             Container(Build(Variations.Valid("smtp-only-no-tls"))).Args);
+        // A PROXY listener's check sends the header first, or smtpd drops it.
+        Assert.Equal(["--check", "25/proxy", "--check", "465/tls/proxy", "--check", "587/proxy"],
+            Container(Build(Variations.Valid("proxy-protocol"))).Args.SkipWhile(a => a != "--check"));
     }
 
     [Fact]

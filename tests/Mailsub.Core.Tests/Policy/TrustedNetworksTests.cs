@@ -63,4 +63,23 @@ public class TlsProtocolsTests
 
     [Fact]
     public void Excluding_everything_allows_nothing() => Assert.Null(TlsProtocols.Lowest(">=TLSv1.3, !TLSv1.3"));
+
+    [Theory]
+    [InlineData("10.1.2.3", "10.0.0.0/8")]
+    [InlineData("172.31.0.0/16", "172.16.0.0/12")]
+    [InlineData("192.168.0.0/16", "192.168.0.0/16")]
+    [InlineData("[fd12:3456::]/64", "fc00::/7")]
+    [InlineData("[::ffff:10.0.0.0]/104", "10.0.0.0/8")]
+    [InlineData("0.0.0.0/0", "10.0.0.0/8 172.16.0.0/12 192.168.0.0/16")]
+    [InlineData("172.0.0.0/8", "172.16.0.0/12")]
+    [InlineData("172.32.0.0/16", "")]
+    [InlineData("192.0.2.10", "")]
+    [InlineData("127.0.0.0/8", "")]
+    [InlineData("[2001:db8::]/32", "")]
+    public void PrivateOverlap_names_the_private_ranges_an_entry_shares_addresses_with(string entry, string ranges)
+    {
+        var (address, prefix) = TrustedNetworks.Parse(entry)!.Value;
+
+        Assert.Equal(ranges, string.Join(' ', TrustedNetworks.PrivateOverlap(address, prefix)));
+    }
 }

@@ -17,6 +17,20 @@ public class PostfixRendererTests
     }
 
     [Fact]
+    public void PROXY_protocol_listeners_render_as_their_golden_file()
+    {
+        // Only master.cf differs: haproxy mode and its timeout on each proxied listener alone.
+        var proxied = PostfixRenderer.Render(Variations.Valid("proxy-protocol"));
+        var plain = PostfixRenderer.Render(Gen.Valid(Gen.Submission("proxied", s => s.Listeners.Smtp = new ListenerSpec { Enabled = true },
+            s => s.Workload.Service = new ServiceSpec { Type = ServiceKind.LoadBalancer })));
+
+        Golden.Check(proxied.MasterCf, "tests", "Mailsub.Core.Tests", "Rendering", "testdata", "proxy-protocol.master.cf.golden");
+        Assert.Equal(plain.MainCf, proxied.MainCf);
+        Assert.Equal(3, proxied.MasterCf.Split('\n').Count(l => l == "  -o smtpd_upstream_proxy_protocol=haproxy"));
+        Assert.DoesNotContain("upstream_proxy", plain.MasterCf);
+    }
+
+    [Fact]
     public void Rendering_twice_gives_the_same_bytes()
     {
         foreach (var valid in RandomSubmissions.Generate(seed: 7, count: 50))

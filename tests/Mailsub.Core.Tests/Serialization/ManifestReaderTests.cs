@@ -58,6 +58,15 @@ public class ManifestReaderTests
     }
 
     [Fact]
+    public void A_PROXY_protocol_version_alone_is_not_a_value()
+    {
+        var error = ManifestReader.ReadMailSubmission(Header + "spec:\n  listeners:\n    submission:\n      proxyProtocol: v2\n").Errors.Single();
+
+        Assert.Equal("spec.listeners.submission.proxyProtocol", error.Field);
+        Assert.Contains("None, V1V2", error.Message);
+    }
+
+    [Fact]
     public void Wrong_type_names_the_expected_type()
     {
         var error = ManifestReader.ReadMailSubmission(Header + "spec:\n  workload:\n    replicas: two\n").Errors.Single();

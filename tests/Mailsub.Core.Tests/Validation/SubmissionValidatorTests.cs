@@ -56,6 +56,24 @@ public class SubmissionValidatorTests
     }
 
     [Fact]
+    public void PROXY_protocol_on_a_disabled_listener_is_an_error()
+    {
+        var result = SubmissionValidator.Validate(Gen.Submission("m", s => s.Listeners.Smtp = new ListenerSpec { ProxyProtocol = ProxyProtocol.V1V2 }));
+
+        var error = Assert.Single(result.Errors);
+        Assert.Equal("spec.listeners.smtp.proxyProtocol", error.Field.ToString());
+        Assert.Contains("V1V2 is set on a disabled listener", error.Message);
+    }
+
+    [Fact]
+    public void PROXY_protocol_is_per_listener_and_off_by_default()
+    {
+        var valid = Gen.Valid(Gen.Submission("m", s => s.Listeners.Submissions = new ListenerSpec { ProxyProtocol = ProxyProtocol.V1V2 }));
+
+        Assert.Equal([(465, ProxyProtocol.V1V2), (587, ProxyProtocol.None)], valid.Listeners.Select(l => (l.Port, l.ProxyProtocol)));
+    }
+
+    [Fact]
     public void Plaintext_only_listener_needs_no_certificate()
     {
         var valid = Gen.Valid(Gen.Submission("m", s => s.Tls = new TlsSpec { SmtpSecurityLevel = SmtpTlsLevel.None },

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane node e2e crds docs bench bench-controller clean run
+.PHONY: build test deps controlplane node e2e crds docs bench bench-controller bench-e2e clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -66,6 +66,15 @@ bench: build
 # for a smoke run, --rounds 3 for alternating rounds, --scale 100,500,2000 for the cost curve).
 bench-controller: build controlplane
 	$(DOTNET) run -c Release --project tests/Mailsub.Benchmarks -- controller $(BENCH_ARGS)
+
+# The one-node cluster of the end-to-end tests, started and stopped by the run (root; nothing
+# left behind): apply -> first message through the ClusterIP (cold, warm), config / user /
+# certificate change -> live against plain kubelet ConfigMap propagation, leader failover, and the
+# rollout counts with the relay up and down, each beside its goal (~10 min with caches). Holds the
+# node lock the end-to-end tests share.
+bench-e2e: build node
+	$(DOTNET) build tests/Mailsub.Benchmarks -c Release --nologo -v quiet
+	flock /tmp/mailsub-node-turn env MAILSUB_BIN=$(CURDIR)/bin $(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- e2e
 
 # The chart carries a copy (not a symlink: see charts/mailsub/README.md); a test checks they are equal.
 crds:

@@ -1,5 +1,6 @@
 using Mailsub.Benchmarks;
 using Mailsub.Benchmarks.Controller;
+using Mailsub.Benchmarks.EndToEnd;
 
 // `make bench`: each harness prints its figures beside a baseline measured in the same run.
 var which = args.FirstOrDefault() ?? "render";
@@ -10,6 +11,7 @@ try
         "render" => RenderBenchmark.Run(),
         "smtp" => await SmtpBenchmark.RunAsync(args[1..]),
         "controller" => await ControllerBenchmark.RunAsync(args[1..]),
+        "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
         _ => Usage(),
     };
 }
@@ -23,6 +25,7 @@ catch (Exception e)
 static int Usage()
 {
     Console.Error.WriteLine("usage: Mailsub.Benchmarks render | smtp [--seconds N] [--rounds N] [--detail] [--quick]\n" +
-        "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub] [--scale 100,500,2000] [--census]");
+        "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub] [--scale 100,500,2000] [--census]\n" +
+        "       | e2e");
     return 2;
 }

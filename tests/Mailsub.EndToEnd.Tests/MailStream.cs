@@ -49,10 +49,7 @@ public static class MailStream
         {
             try
             {
-                using var client = await MailClient.ConnectAsync(submission, 587);
-                await client.Smtp.AuthenticateAsync(new SaslMechanismPlain("alice", password));
-                await client.SendAsync("alice@example.com", "someone@example.org", subject);
-                await client.Smtp.DisconnectAsync(quit: true);
+                await SendOnceAsync(submission, password, subject);
                 return subject;
             }
             catch (Exception e) when (IsTemporary(e))
@@ -66,6 +63,15 @@ public static class MailStream
             }
         }
         return null;
+    }
+
+    /// <summary>One session: STARTTLS on 587, AUTH as alice, one message; throws on any refusal.</summary>
+    public static async Task SendOnceAsync(Submission submission, string password, string subject)
+    {
+        using var client = await MailClient.ConnectAsync(submission, 587);
+        await client.Smtp.AuthenticateAsync(new SaslMechanismPlain("alice", password));
+        await client.SendAsync("alice@example.com", "someone@example.org", subject);
+        await client.Smtp.DisconnectAsync(quit: true);
     }
 
     // A closed port, a reset session or a 4xx: what a client queues and tries again.

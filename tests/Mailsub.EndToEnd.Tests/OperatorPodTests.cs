@@ -1,5 +1,3 @@
-using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace Mailsub.EndToEnd.Tests;
@@ -17,24 +15,9 @@ public sealed class OperatorPodTests(NodeFixture node, ITestOutputHelper output)
             new Dictionary<string, string> { ["alice-password"] = "failover" }, Testing.Postfix.TlsMaterial.SelfSigned("mail.example.com"));
         await submission.WaitReadyAsync(TimeSpan.FromSeconds(180));
 
-        var leader = await LeaderAsync();
-        var pods = await OperatorPodsAsync();
-        Assert.Equal(2, pods.Count);
-        var leaderPod = leader.Split('_')[0];
-        Assert.Contains(leaderPod, pods.Keys);
-        output.WriteLine($"leader {leader}; killing its container {pods[leaderPod]}");
-        var watch = Stopwatch.StartNew();
-        await KillContainerAsync(pods[leaderPod]);
-        await node.Kubectl(null, "-n", ns, "patch", "mailsubmission", "fo", "--type=merge", "-p", """{"spec":{"limits":{"messageSizeBytes":7654321}}}""");
-
-        // The standby, or the killed pod's restarted process, whichever acquires it first once the lease expires.
-        var holder = leader;
-        var tookOver = await NodeFixture.Eventually(async () => (holder = await LeaderAsync()) != leader, TimeSpan.FromSeconds(60), "a new lease holder");
-        output.WriteLine($"{holder} holds the lease {tookOver.TotalSeconds:0.0} s after the kill");
-        var reconciled = await NodeFixture.Eventually(async () =>
-            (await node.Kubectl(null, "-n", ns, "get", "configmap", "fo-postfix", "-o", "jsonpath={.data.main\\.cf}")).Contains("message_size_limit = 7654321"),
-            TimeSpan.FromSeconds(60), "the change made during the failover in the ConfigMap");
-        output.WriteLine($"the change made meanwhile is in the ConfigMap {watch.Elapsed.TotalSeconds:0.0} s after the kill");
+        var failover = await Failover.KillLeaderAsync(node, submission, 7654321, TimeSpan.FromSeconds(60));
+        output.WriteLine($"killed the leader {failover.Leader}; {failover.NewHolder} holds the lease {failover.TookOver.TotalSeconds:0.0} s after the kill " +
+            $"(lease duration {failover.LeaseDuration.TotalSeconds:0} s); the change made meanwhile is in the ConfigMap {failover.Reconciled.TotalSeconds:0.0} s after it");
         await submission.WaitReadyAsync(TimeSpan.FromSeconds(60));
         await node.Kubectl(null, "-n", NodeFixture.OperatorNamespace, "rollout", "status", $"deploy/{NodeFixture.Release}", "--timeout=120s");
     }
@@ -56,24 +39,5 @@ public sealed class OperatorPodTests(NodeFixture node, ITestOutputHelper output)
         output.WriteLine($"children and pods gone {gone.TotalSeconds:0.0} s after the delete returned");
         // The user's own Secrets stay: the operator never owned them.
         Assert.Contains("secret/alice-password", await node.Kubectl(null, "-n", ns, "get", "secret", "alice-password", "-o", "name"));
-    }
-
-    /// <summary>The Lease holder: the pod's host name, an underscore and a per-process suffix.</summary>
-    private async Task<string> LeaderAsync() =>
-        (await node.Kubectl(null, "-n", NodeFixture.OperatorNamespace, "get", "lease", "mailsub-operator", "-o", "jsonpath={.spec.holderIdentity}")).Trim();
-
-    /// <summary>Operator pod name to its container ID (containerd's, without the scheme).</summary>
-    private async Task<Dictionary<string, string>> OperatorPodsAsync()
-    {
-        var list = await node.GetJson("pods", "-n", NodeFixture.OperatorNamespace, "-l", "app.kubernetes.io/name=mailsub");
-        return ((JsonArray)list["items"]!).ToDictionary(
-            p => (string)p!["metadata"]!["name"]!,
-            p => ((string?)p!["status"]!["containerStatuses"]?[0]?["containerID"] ?? "").Replace("containerd://", ""));
-    }
-
-    private async Task KillContainerAsync(string containerId)
-    {
-        var result = await Chart.Tests.Tools.RunAsync("ctr", ["-a", node.ContainerdSocket, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", containerId]);
-        Assert.True(result.ExitCode == 0, $"ctr tasks kill: {result.Output}");
     }
 }

@@ -44,11 +44,24 @@ public sealed class Submission(NodeFixture node, string ns, string name) : ISmtp
     public static async Task<Submission> CreateAsync(NodeFixture node, string ns, string name, string manifest,
         IReadOnlyDictionary<string, string>? passwords = null, TlsMaterial? tls = null)
     {
+        await PrepareAsync(node, ns, name, passwords, tls);
+        return await ApplyAsync(node, ns, name, manifest);
+    }
+
+    /// <summary>What must exist before the apply: the namespace and the Secrets the manifest names.</summary>
+    public static async Task PrepareAsync(NodeFixture node, string ns, string name,
+        IReadOnlyDictionary<string, string>? passwords = null, TlsMaterial? tls = null)
+    {
         await node.Kubectl(null, "create", "namespace", ns);
         foreach (var (secret, password) in passwords ?? new Dictionary<string, string>())
             await node.Kubectl(null, "-n", ns, "create", "secret", "generic", secret, $"--from-literal=password={password}");
         if (tls is not null)
             await node.Kubectl(TlsSecret($"{name}-served-tls", tls), "-n", ns, "apply", "-f", "-");
+    }
+
+    /// <summary>The MailSubmission itself, server-side applied as a user would.</summary>
+    public static async Task<Submission> ApplyAsync(NodeFixture node, string ns, string name, string manifest)
+    {
         await node.Kubectl(manifest, "apply", "--server-side", "-f", "-");
         return new Submission(node, ns, name);
     }
@@ -64,8 +77,19 @@ public sealed class Submission(NodeFixture node, string ns, string name) : ISmtp
         var watch = Stopwatch.StartNew();
         await node.Kubectl(null, "-n", ns, "wait", "--for=condition=Ready", $"mailsubmission/{name}", $"--timeout={(int)timeout.TotalSeconds}s");
         await node.Kubectl(null, "-n", ns, "rollout", "status", $"deploy/{name}-postfix", $"--timeout={(int)timeout.TotalSeconds}s");
-        Host = (await node.Kubectl(null, "-n", ns, "get", "svc", name, "-o", "jsonpath={.spec.clusterIP}")).Trim();
+        if (!await TryResolveHostAsync())
+            throw new InvalidOperationException($"Service {ns}/{name} has no ClusterIP although the submission is Ready");
         return watch.Elapsed;
+    }
+
+    /// <summary>Reads the Service's ClusterIP into <see cref="Host"/>; false while the operator has not made the Service yet.</summary>
+    public async Task<bool> TryResolveHostAsync()
+    {
+        var ip = await node.TryKubectl("-n", ns, "get", "svc", name, "--ignore-not-found", "-o", "jsonpath={.spec.clusterIP}");
+        if (ip.ExitCode != 0 || ip.Stdout.Trim().Length == 0)
+            return false;
+        Host = ip.Stdout.Trim();
+        return true;
     }
 
     /// <summary>A session through the ClusterIP. kube-proxy writes a new endpoint's rules a moment

@@ -6,7 +6,7 @@ DOTNET := dotnet
 export DOTNET_CLI_TELEMETRY_OPTOUT := 1
 export DOTNET_NOLOGO := 1
 
-.PHONY: build test deps controlplane node e2e crds docs bench bench-controller bench-e2e clean run
+.PHONY: build test format format-check deps controlplane node e2e crds docs bench bench-controller bench-e2e clean run
 
 build: deps
 	$(DOTNET) publish src/Mailsub.Cli -c Release -r $(RID) -o bin --nologo -v quiet
@@ -14,6 +14,20 @@ build: deps
 	@rm -f bin/*.dbg bin/*.pdb
 	@# The sizes in bytes, to compare before and after a change ("no larger": src/Mailsub.Postfix/README.md).
 	@echo "built bin/mailsub ($$(stat -c %s bin/mailsub) bytes) and bin/mailsub-entrypoint ($$(stat -c %s bin/mailsub-entrypoint) bytes) (NativeAOT)"
+
+# One style for the tree (.editorconfig): whitespace and layout, using order, no unneeded usings
+# (IDE0005), var (IDE0007), braces around a body that spans lines (IDE0011). `make format` applies
+# it; `make format-check` (the first step of `make test`) fails, naming file and line, on anything
+# it would change. About 2.5 min here.
+FORMAT_RULES := IDE0005 IDE0007 IDE0011 IDE0065
+# Two passes: dotnet format drops fixes that overlap another (a var next to a brace fix) and
+# leaves them to the next run (17 of about 300 here).
+format:
+	$(DOTNET) format Operator.sln --diagnostics $(FORMAT_RULES) --severity info -v q
+	$(DOTNET) format Operator.sln --diagnostics $(FORMAT_RULES) --severity info -v q
+
+format-check:
+	$(DOTNET) format Operator.sln --diagnostics $(FORMAT_RULES) --severity info --verify-no-changes -v q
 
 deps:
 	@hack/deps.sh
@@ -30,8 +44,8 @@ node: controlplane
 	@hack/controlplane/build.sh --node >/dev/null
 
 # The tests run the published NativeAOT binaries, not the JIT builds. Every project, the
-# end-to-end tests on the real node included.
-test: build controlplane node
+# end-to-end tests on the real node included; the style check first, as it is the quickest to fail.
+test: format-check build controlplane node
 	$(DOTNET) build Operator.sln -c Release --nologo -v quiet
 	@echo "smoke run of the SMTP benchmark (make bench runs it in full)"
 	MAILSUB_ENTRYPOINT=$(CURDIR)/bin/mailsub-entrypoint $(DOTNET) run -c Release --no-build --project tests/Mailsub.Benchmarks -- smtp --quick

@@ -155,7 +155,8 @@ until [ "$(api "$url/apis/mailsub.dev/v1alpha1/namespaces/$ns/mailsubmissions/$n
 done
 
 print_status "$ns" "$name"
-bob=$(api "$url/api/v1/namespaces/$ns/secrets/$name-generated-passwords" | jq -r '.data.bob' | base64 -d)
+# Generated passwords land in the users Secret too (one key per login), which status names.
+bob=$(api "$url/api/v1/namespaces/$ns/secrets/$users_secret" | jq -r '.data.bob' | base64 -d)
 echo "export KUBECONFIG=$dir/cp/kubeconfig   # kubectl get msub: the context's namespace is $ns"
 echo "swaks --server 127.0.0.1:587 --tls --auth PLAIN --auth-user bob --auth-password '$bob' --from bob@example.com --to someone@example.net --quit-after AUTH"
 echo "swaks --server 127.0.0.1:465 --tls-on-connect --auth PLAIN --auth-user alice --auth-password '$alice' --from alice@example.com --to someone@example.net --quit-after AUTH"

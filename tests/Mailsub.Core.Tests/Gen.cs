@@ -29,7 +29,7 @@ public static class Gen
     public static ValidSubmission Valid(MailSubmission resource)
     {
         var result = SubmissionValidator.Validate(resource);
-        Assert.True(result.IsValid, result.ToString());
+        Assert.True(result.Valid is not null, result.ToString());
         return result.Valid!;
     }
 }

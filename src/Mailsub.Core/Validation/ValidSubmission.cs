@@ -39,9 +39,6 @@ public sealed class ValidSubmission
 
     /// <summary>The certificate key: spec.tls.privateKeyAlgorithm, or the profile's.</summary>
     public PrivateKeyAlgorithm KeyAlgorithm => Spec.Tls.PrivateKeyAlgorithm ?? TlsProfiles.DefaultKey(Spec.Tls.Profile);
-
-    /// <summary>Whether any user restricts its sender addresses, which turns on sender/login matching for all.</summary>
-    public bool SenderLoginMaps => Spec.Auth.Users.Any(u => u.AllowedSenders.Count > 0);
 }
 
 public enum ListenerKind { Submission, Submissions, Smtp }

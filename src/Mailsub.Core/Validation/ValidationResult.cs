@@ -11,7 +11,6 @@ public sealed class ValidationResult
 
     public ValidSubmission? Valid { get; }
     public IReadOnlyList<FieldError> Errors { get; }
-    public bool IsValid => Valid is not null;
 
     internal static ValidationResult Ok(ValidSubmission valid) => new(valid, []);
     internal static ValidationResult Failed(IReadOnlyList<FieldError> errors) => new(null, errors);

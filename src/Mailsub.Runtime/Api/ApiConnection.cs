@@ -34,9 +34,6 @@ public sealed class ApiConnection : IDisposable
     /// <summary>Timeout of a request that is not a watch (default 30 s).</summary>
     public TimeSpan RequestTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    public static ApiConnection FromKubeconfig(string path, string? context = null) =>
-        FromConfig(KubernetesClientConfiguration.BuildConfigFromConfigFile(path, context));
-
     /// <param name="wrapTransport">client-go's rest.Config.WrapTransport: a handler put in front of
     /// the TLS one (request logging, fault injection in tests).</param>
     public static ApiConnection FromConfig(KubernetesClientConfiguration config, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)

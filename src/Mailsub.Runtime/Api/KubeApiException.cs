@@ -1,5 +1,3 @@
-using System.Net;
-
 namespace Mailsub.Runtime.Api;
 
 /// <summary>
@@ -37,10 +35,6 @@ public class KubeApiException : Exception
 
     /// <summary>Status causes as <c>field: reason</c> (field paths and reason codes only).</summary>
     public IReadOnlyList<string> Causes { get; }
-
-    public bool IsConflict => StatusCode == (int)HttpStatusCode.Conflict;
-    public bool IsNotFound => StatusCode == (int)HttpStatusCode.NotFound;
-    public bool IsGone => StatusCode == (int)HttpStatusCode.Gone;
 
     /// <summary>The right subclass for a status code.</summary>
     public static KubeApiException Create(int statusCode, string? reason, string verb, string path,

@@ -42,7 +42,7 @@ public sealed class Informer<T> where T : class
     private readonly ILogger _logger;
     private readonly TaskCompletionSource _synced = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private InformerHandler<T>[] _handlers = [];
-    private long _lists, _expirations, _errors, _events;
+    private long _lists, _expirations, _errors;
     private volatile string? _resourceVersion;
 
     public Informer(ApiConnection connection, ResourceKind<T> kind, InformerOptions? options = null,
@@ -74,9 +74,6 @@ public sealed class Informer<T> where T : class
 
     /// <summary>Failed lists or watches (each retried after backoff).</summary>
     public long ErrorCount => Interlocked.Read(ref _errors);
-
-    /// <summary>Watch events applied (bookmarks included).</summary>
-    public long EventCount => Interlocked.Read(ref _events);
 
     /// <summary>
     /// Trims each object before it is cached (client-go's SetTransform), e.g. keep only a Secret's
@@ -207,7 +204,6 @@ public sealed class Informer<T> where T : class
 
     internal void Apply(WatchEvent<T> evt)
     {
-        Interlocked.Increment(ref _events);
         var obj = evt.Object!;
         switch (evt.Type)
         {

@@ -6,7 +6,7 @@ namespace Mailsub.Runtime.Kinds;
 /// <summary>
 /// What the runtime needs to know about one kind of object, whatever its .NET type: which
 /// resource serves it, how to read and write its JSON, and how to find its name, namespace,
-/// resourceVersion, labels and owners. One instance per kind (see <see cref="Kinds"/>); the
+/// resourceVersion, labels and owners. One instance per kind (<see cref="TypedKind{T}"/>, <see cref="JsonObjectKind"/>); the
 /// informer, lister, watcher and server-side apply are generic over it, as YARP's informer
 /// subclasses only say how to list and watch.
 /// </summary>

@@ -73,17 +73,6 @@ public class WorkQueue<T>(TimeProvider? timeProvider = null) where T : notnull
         }
     }
 
-    public bool ShuttingDown
-    {
-        get
-        {
-            lock (_sync)
-            {
-                return _shuttingDown;
-            }
-        }
-    }
-
     public void Add(T item)
     {
         TaskCompletionSource<(T, bool)>? waiter = null;

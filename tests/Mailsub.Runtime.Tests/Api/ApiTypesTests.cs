@@ -31,7 +31,7 @@ public sealed class ApiTypesTests
         var ex = KubeApiException.Create(409, status.Reason, "PATCH", "/api/v1/namespaces/n/configmaps/c", status.Message, status.Causes);
 
         var conflict = Assert.IsType<KubeConflictException>(ex);
-        Assert.True(conflict.IsConflict);
+        Assert.Equal(409, conflict.StatusCode);
         Assert.Equal("PATCH /api/v1/namespaces/n/configmaps/c: 409 Conflict (.data.k: FieldManagerConflict)", conflict.Message);
         Assert.DoesNotContain("s3cr3t", conflict.Message);
         Assert.Equal("Apply failed: secret value s3cr3t", conflict.ServerMessage);

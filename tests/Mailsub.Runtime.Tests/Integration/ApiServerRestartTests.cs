@@ -22,7 +22,7 @@ public sealed class ApiServerRestartTests(ControlPlaneFixture cp, ITestOutputHel
         var ns = await cp.CreateNamespaceAsync("restart");
         await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(InformerIntegrationTests.ConfigMap(ns, "a", "1"), ns);
         await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(InformerIntegrationTests.ConfigMap(ns, "b", "1"), ns);
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var informer = new Informer<V1ConfigMap>(connection, TestKinds.ConfigMaps, new InformerOptions { Namespace = ns, LabelSelector = "test=informer" });
         var deletes = 0;
         informer.AddHandler(new InformerHandler<V1ConfigMap> { OnDelete = _ => Interlocked.Increment(ref deletes) });

@@ -21,7 +21,7 @@ public sealed class InformerIntegrationTests(ControlPlaneFixture cp)
     {
         var ns = await cp.CreateNamespaceAsync("informer");
         await cp.Client.CoreV1.CreateNamespacedConfigMapAsync(ConfigMap(ns, "before", "1"), ns);
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var informer = new Informer<V1ConfigMap>(connection, TestKinds.ConfigMaps, new InformerOptions { Namespace = ns, LabelSelector = "test=informer" });
         var events = new List<string>();
         informer.AddHandler(new InformerHandler<V1ConfigMap>

@@ -32,7 +32,7 @@ public sealed class LeaderElectionIntegrationTests(ControlPlaneFixture cp, ITest
 
     private Candidate Start(string ns, string identity, bool release)
     {
-        var client = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        var client = cp.Connect();
         Candidate? candidate = null;
         var elector = new LeaderElector(new LeaderElectionConfig
         {

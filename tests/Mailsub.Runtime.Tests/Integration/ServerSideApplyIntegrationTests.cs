@@ -19,7 +19,7 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
     public async Task ApplyCreatesIsIdempotentAndSurfacesAConflict()
     {
         var ns = await cp.CreateNamespaceAsync("ssa");
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var apply = new ServerSideApply(connection);
         V1ConfigMap Desired(string value) => new()
         {
@@ -52,7 +52,7 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
     public async Task AServiceAppliesWithAProtocolOnEachPort()
     {
         var ns = await cp.CreateNamespaceAsync("ssa-svc");
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var service = new V1Service
         {
             ApiVersion = "v1",
@@ -72,7 +72,7 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
     public async Task SpecAndStatusOfACustomResourceAreAppliedSeparately()
     {
         var ns = await cp.CreateNamespaceAsync("ssa-cr");
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var apply = new ServerSideApply(connection);
         var discovery = new ApiDiscovery(connection);
         await apply.ApplyAsync(new JsonObjectKind(CrdResource), WidgetCrd(), default);
@@ -116,7 +116,7 @@ public sealed class ServerSideApplyIntegrationTests(ControlPlaneFixture cp)
     [Fact]
     public async Task DiscoveryTellsWhatThisServerLacks()
     {
-        using var connection = ApiConnection.FromKubeconfig(cp.KubeconfigPath);
+        using var connection = cp.Connect();
         var discovery = new ApiDiscovery(connection);
 
         Assert.False(await discovery.IsServedAsync(WellKnownResources.PodDisruptionBudgetsV1, default)); // 1.20: no policy/v1

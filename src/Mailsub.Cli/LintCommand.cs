@@ -53,12 +53,17 @@ public static class LintCommand
     private static void WriteText(ValidSubmission valid, PolicyReport report)
     {
         if (report.Findings.Count == 0)
+        {
             Console.Out.WriteLine("no findings");
+        }
         else
+        {
             WriteTable(["FIELD", "SEVERITY", "CODE", "RENDERED", "MESSAGE"], report.Findings.Select(f => new[]
             {
                 SpecField.Of(valid, f.Location) ?? "-", Severe(f), f.Code, Rendered(f) ?? "-", f.Message,
             }));
+        }
+
         Console.Out.WriteLine();
         WriteTable(["CONDITION", "STATUS", "REASON"], report.Conditions.Select(c => new[] { c.Type, c.Status, c.Reason }));
         Console.Out.WriteLine();

@@ -13,10 +13,10 @@ public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Relo
     /// <summary>Compares what Postfix runs with what is mounted now.</summary>
     public static ApplyPlan Between(InputSnapshot applied, InputSnapshot current)
     {
-        bool config = applied.Config.Fingerprint != current.Config.Fingerprint;
-        bool users = applied.Users.Fingerprint != current.Users.Fingerprint;
-        bool tls = applied.Tls.Fingerprint != current.Tls.Fingerprint;
-        bool relay = applied.Relay.Fingerprint != current.Relay.Fingerprint;
+        var config = applied.Config.Fingerprint != current.Config.Fingerprint;
+        var users = applied.Users.Fingerprint != current.Users.Fingerprint;
+        var tls = applied.Tls.Fingerprint != current.Tls.Fingerprint;
+        var relay = applied.Relay.Fingerprint != current.Relay.Fingerprint;
         return new ApplyPlan(
             // The TLS directory decides smtpd_tls_CAfile and must be checked before Postfix
             // is pointed at it again. The relay credentials table is keyed by main.cf's

@@ -26,24 +26,24 @@ public static class CommandLine
     public static (EntrypointOptions? Options, string? Error) Parse(
         IReadOnlyList<string> args, string currentDirectory)
     {
-        string config = EntrypointOptions.DefaultConfigDir;
-        string users = EntrypointOptions.DefaultUsersDir;
-        string tls = EntrypointOptions.DefaultTlsDir;
-        string state = EntrypointOptions.DefaultStateDir;
+        var config = EntrypointOptions.DefaultConfigDir;
+        var users = EntrypointOptions.DefaultUsersDir;
+        var tls = EntrypointOptions.DefaultTlsDir;
+        var state = EntrypointOptions.DefaultStateDir;
         string? relay = null;
         string? listen = null;
-        TimeSpan grace = EntrypointOptions.DefaultGrace;
+        var grace = EntrypointOptions.DefaultGrace;
         int? health = null;
         List<ListenerCheck> checks = [];
 
-        for (int i = 0; i < args.Count; i++)
+        for (var i = 0; i < args.Count; i++)
         {
-            string name = args[i];
+            var name = args[i];
             if (name is "-h" or "--help")
                 return (null, null);
             if (i + 1 >= args.Count)
                 return (null, $"{name} needs a value");
-            string value = args[++i];
+            var value = args[++i];
             switch (name)
             {
                 case "--config": config = value; break;
@@ -57,12 +57,12 @@ public static class CommandLine
                     listen = value;
                     break;
                 case "--grace":
-                    if (!int.TryParse(value, out int seconds) || seconds < 0)
+                    if (!int.TryParse(value, out var seconds) || seconds < 0)
                         return (null, $"--grace takes a whole number of seconds, not '{value}'");
                     grace = TimeSpan.FromSeconds(seconds);
                     break;
                 case "--health":
-                    if (!int.TryParse(value, out int port) || port is < 1 or > 65535)
+                    if (!int.TryParse(value, out var port) || port is < 1 or > 65535)
                         return (null, $"--health takes a TCP port, not '{value}'");
                     health = port;
                     break;

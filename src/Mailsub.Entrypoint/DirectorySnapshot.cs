@@ -21,7 +21,7 @@ public sealed class DirectorySnapshot
     /// same, whatever the file times say (Kubernetes rewrites them on every sync).</summary>
     public string Fingerprint { get; }
 
-    public byte[]? this[string name] => Files.TryGetValue(name, out byte[]? content) ? content : null;
+    public byte[]? this[string name] => Files.TryGetValue(name, out var content) ? content : null;
 
     public string? Text(string name) => this[name] is { } content ? Encoding.UTF8.GetString(content) : null;
 
@@ -29,9 +29,9 @@ public sealed class DirectorySnapshot
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> length = stackalloc byte[8];
-        foreach (string name in files.Keys.Order(StringComparer.Ordinal))
+        foreach (var name in files.Keys.Order(StringComparer.Ordinal))
         {
-            byte[] content = files[name];
+            var content = files[name];
             hash.AppendData(Encoding.UTF8.GetBytes(name));
             BitConverter.TryWriteBytes(length, (long)content.Length);
             // Lengths keep ("ab","c") and ("a","bc") apart.

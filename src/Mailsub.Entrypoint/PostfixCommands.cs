@@ -111,7 +111,7 @@ internal sealed class PostfixCommands(PostfixTools tools)
         if (problems.Count > 0)
             throw new InvalidOperationException($"cannot find Postfix's master: {string.Join("; ", problems)}");
         var start = new ProcessStartInfo(Path.Combine(values["daemon_directory"], "master")) { UseShellExecute = false };
-        foreach (string argument in new[] { "-s", "-c", configDir })
+        foreach (var argument in new[] { "-s", "-c", configDir })
             start.ArgumentList.Add(argument);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start Postfix's master");
     }

@@ -21,9 +21,9 @@ internal sealed record PostfixTools(
         var missing = new List<string>();
         string Locate(string name)
         {
-            foreach (string dir in dirs)
+            foreach (var dir in dirs)
             {
-                string candidate = Path.Combine(dir, name);
+                var candidate = Path.Combine(dir, name);
                 if (File.Exists(candidate))
                     return candidate;
             }

@@ -14,15 +14,15 @@ internal static class ProjectedDirectory
         if (!Directory.Exists(directory))
             return DirectorySnapshot.Empty;
 
-        string source = directory;
+        var source = directory;
         var data = new DirectoryInfo(Path.Combine(directory, "..data"));
         if (data.Exists && data.ResolveLinkTarget(returnFinalTarget: true) is { } version)
             source = version.FullName;
 
         var files = new Dictionary<string, byte[]>(StringComparer.Ordinal);
-        foreach (string path in Directory.EnumerateFileSystemEntries(source))
+        foreach (var path in Directory.EnumerateFileSystemEntries(source))
         {
-            string name = Path.GetFileName(path);
+            var name = Path.GetFileName(path);
             // Dotfiles are Kubernetes' bookkeeping ("..data", "..2024_01_01_...") or editor litter.
             if (name.StartsWith('.') || Directory.Exists(path))
                 continue;

@@ -10,8 +10,8 @@ public static class QueueStatus
     /// only an administrator releases.</summary>
     public static int Deliverable(string postqueueJson)
     {
-        int count = 0;
-        foreach (string line in TextLines.Split(postqueueJson))
+        var count = 0;
+        foreach (var line in TextLines.Split(postqueueJson))
         {
             if (line.Length == 0)
                 continue;

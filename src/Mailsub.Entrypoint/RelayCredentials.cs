@@ -19,16 +19,24 @@ public static class RelayCredentials
     public static (RelayLogin? Login, IReadOnlyList<string> Problems) From(DirectorySnapshot relay)
     {
         var problems = new List<string>();
-        string? username = Value(relay, UsernameKey, problems);
-        string? password = Value(relay, PasswordKey, problems);
+        var username = Value(relay, UsernameKey, problems);
+        var password = Value(relay, PasswordKey, problems);
         if (username is not null && (username.Any(c => char.IsWhiteSpace(c) || char.IsControl(c)) || username.Contains(':')))
+        {
             problems.Add($"{UsernameKey}: may not contain spaces, control characters or ':' " +
                 "(Postfix splits username:password at the first colon)");
+        }
+
         if (password is not null && password.Any(char.IsControl))
+        {
             problems.Add($"{PasswordKey}: may not contain control characters such as a line break inside it " +
                 "(the table holds one entry per line)");
+        }
         else if (password is not null && (char.IsWhiteSpace(password[0]) || char.IsWhiteSpace(password[^1])))
+        {
             problems.Add($"{PasswordKey}: may not start or end with a space (Postfix trims table values)");
+        }
+
         return problems.Count == 0 ? (new RelayLogin(username!, password!), problems) : (null, problems);
     }
 
@@ -41,7 +49,7 @@ public static class RelayCredentials
         if (destinations.Length == 0)
             return null;
         var table = new StringBuilder();
-        foreach (string destination in destinations)
+        foreach (var destination in destinations)
             table.Append(destination).Append(' ').Append(login.Username).Append(':').Append(login.Password).Append('\n');
         return table.ToString();
     }
@@ -50,13 +58,13 @@ public static class RelayCredentials
     /// when <paramref name="rendered"/> already says exactly that.</summary>
     public static string? PasswordMapsOverride(string? rendered, string path)
     {
-        string wanted = $"texthash:{path}";
+        var wanted = $"texthash:{path}";
         return rendered == wanted ? null : wanted;
     }
 
     private static string? Value(DirectorySnapshot relay, string key, List<string> problems)
     {
-        string? text = relay.Text(key);
+        var text = relay.Text(key);
         if (text is not null && text.EndsWith('\n'))
             text = text[..^1];
         if (text is not null && text.EndsWith('\r'))

@@ -27,10 +27,10 @@ internal sealed class RuntimeConfigStore(StateLayout state)
     /// <summary>Writes a new generation and returns its directory, not yet active.</summary>
     public string Write(RuntimeConfig config)
     {
-        string dir = state.GenerationDir(++_lastGeneration);
+        var dir = state.GenerationDir(++_lastGeneration);
         Directory.CreateDirectory(dir, DirectoryMode);
         Directory.CreateDirectory(StateLayout.SaslConfigDir(dir), DirectoryMode);
-        DateTime written = DateTime.UtcNow - Backdate;
+        var written = DateTime.UtcNow - Backdate;
         WriteFile(Path.Combine(dir, MainCf.FileName), config.MainCf, written);
         WriteFile(Path.Combine(dir, MasterCf.FileName), config.MasterCf, written);
         WriteFile(Path.Combine(StateLayout.SaslConfigDir(dir), SmtpdConf.FileName), config.SmtpdConf, written);
@@ -41,12 +41,12 @@ internal sealed class RuntimeConfigStore(StateLayout state)
     /// every other generation.</summary>
     public void Activate(string dir, RuntimeConfig config)
     {
-        string temporary = state.ConfigLink + ".new";
+        var temporary = state.ConfigLink + ".new";
         File.Delete(temporary);
         File.CreateSymbolicLink(temporary, Path.GetFileName(dir));
         AtomicRename.Replace(temporary, state.ConfigLink);
         Active = config;
-        foreach (long generation in ExistingGenerations(state))
+        foreach (var generation in ExistingGenerations(state))
         {
             if (state.GenerationDir(generation) != dir)
                 Discard(state.GenerationDir(generation));

@@ -18,7 +18,7 @@ internal sealed class RuntimeInstaller(
         string? newSaslDb = null;
         try
         {
-            IReadOnlyList<string> realms = _realms;
+            var realms = _realms;
             RuntimeConfig? config = null;
             string? relayTable = null;
             if (plan.RebuildConfig)
@@ -98,9 +98,9 @@ internal sealed class RuntimeInstaller(
     /// <summary>The runtime copy of the mounted config with the entrypoint's paths in it.</summary>
     private RuntimeConfig? Render(InputSnapshot inputs, List<string> problems)
     {
-        string? mainCf = inputs.Config.Text(MainCf.FileName);
-        string? masterCf = inputs.Config.Text(MasterCf.FileName);
-        string? smtpdConf = inputs.Config.Text(SmtpdConf.FileName);
+        var mainCf = inputs.Config.Text(MainCf.FileName);
+        var masterCf = inputs.Config.Text(MasterCf.FileName);
+        var smtpdConf = inputs.Config.Text(SmtpdConf.FileName);
         foreach (var (name, text) in new[] { (MainCf.FileName, mainCf), (MasterCf.FileName, masterCf), (SmtpdConf.FileName, smtpdConf) })
         {
             if (text is null)
@@ -122,7 +122,7 @@ internal sealed class RuntimeInstaller(
     /// drops root privileges.</summary>
     private static void WriteOwnerOnly(string path, string text)
     {
-        string temporary = path + ".new";
+        var temporary = path + ".new";
         File.Delete(temporary);
         using (var stream = new FileStream(temporary, new FileStreamOptions
         {

@@ -32,7 +32,10 @@ public static class RuntimeOverrides
             parameters.Add(new("inet_interfaces", listen));
         if (options.RelayDir is not null
             && RelayCredentials.PasswordMapsOverride(renderedPasswordMaps, state.RelayCredentials) is { } maps)
+        {
             parameters.Add(new("smtp_sasl_password_maps", maps));
+        }
+
         return parameters;
     }
 

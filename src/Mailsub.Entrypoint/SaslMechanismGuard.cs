@@ -31,7 +31,7 @@ public static class SaslMechanismGuard
                 continue;
             string Effective(string name)
             {
-                string value = mainCf[name];
+                var value = mainCf[name];
                 foreach (var option in service.Options)
                 {
                     if (option.Name == name)
@@ -42,8 +42,8 @@ public static class SaslMechanismGuard
 
             if (Effective("smtpd_sasl_auth_enable") != "yes")
                 continue;
-            string securityOptions = Effective("smtpd_sasl_security_options");
-            string tlsOptions = Effective("smtpd_sasl_tls_security_options");
+            var securityOptions = Effective("smtpd_sasl_security_options");
+            var tlsOptions = Effective("smtpd_sasl_tls_security_options");
             if (tlsOptions is "$smtpd_sasl_security_options" or "${smtpd_sasl_security_options}")
                 tlsOptions = securityOptions;
             var options = PostfixList.Split(tlsOptions);
@@ -51,12 +51,14 @@ public static class SaslMechanismGuard
                 continue;
 
             if (SaslMechanisms.Offered(mechanisms, options).Count == 0)
+            {
                 problems.Add(
                     $"service {service.Name}: smtpd_sasl_tls_security_options = {tlsOptions} leaves none of " +
                     $"mech_list {string.Join(' ', mechanisms)}, so smtpd would exit with \"fatal: no SASL " +
                     "authentication mechanisms\" and master would throttle the service for 60 s. Allow " +
                     "plaintext after TLS (smtpd_sasl_tls_security_options = noanonymous) or add a " +
                     "non-plaintext mechanism such as CRAM-MD5 to mech_list.");
+            }
         }
         return problems;
     }

@@ -9,7 +9,7 @@ public static class SaslRealms
 {
     public static IReadOnlyList<string> For(string localDomain, string myDomain, string myHostname)
     {
-        string bareLoginRealm = localDomain.Length > 0 ? localDomain : myHostname;
+        var bareLoginRealm = localDomain.Length > 0 ? localDomain : myHostname;
         return new[] { bareLoginRealm, myDomain }
             .Where(realm => realm.Length > 0)
             .Distinct(StringComparer.Ordinal)

@@ -36,7 +36,7 @@ public static class SaslUsers
     public static IReadOnlyList<SaslEntry> Entries(IReadOnlyList<SaslUser> users, IReadOnlyList<string> realms) =>
         users.SelectMany(user =>
         {
-            int at = user.Login.IndexOf('@');
+            var at = user.Login.IndexOf('@');
             return at > 0
                 ? [new SaslEntry(user.Login[..at], user.Login[(at + 1)..], user.Password)]
                 : realms.Select(realm => new SaslEntry(user.Login, realm, user.Password));

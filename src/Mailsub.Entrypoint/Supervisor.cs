@@ -53,16 +53,16 @@ internal sealed class Supervisor
         }
 
         // "postfix check" just passed on this very config, so master is started directly.
-        using Process master = await _postfix.StartMasterAsync(_state.ConfigLink);
+        using var master = await _postfix.StartMasterAsync(_state.ConfigLink);
         Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
         using var health = _options.HealthPort is { } port
             ? new HealthServer(port, _options.Checks ?? [], () => !master.HasExited)
             : null;
 
-        string attempted = inputs.Fingerprint;
+        var attempted = inputs.Fingerprint;
         var appliedInputs = inputs;
         using var timer = new PeriodicTimer(PollInterval);
-        Task masterExit = master.WaitForExitAsync();
+        var masterExit = master.WaitForExitAsync();
         while (!stopping.IsCancellationRequested)
         {
             Task tick = timer.WaitForNextTickAsync(stopping.Token).AsTask();
@@ -151,7 +151,7 @@ internal sealed class Supervisor
 
     private async Task<InputSnapshot> ReadInputsAsync()
     {
-        for (int attempt = 1; ; attempt++)
+        for (var attempt = 1; ; attempt++)
         {
             try
             {
@@ -179,8 +179,11 @@ internal sealed class Supervisor
     {
         var result = await _postfix.ReloadAsync(_state.ConfigLink);
         if (result.ExitCode != 0)
+        {
             Report.Error($"{what}, but \"postfix reload\" failed (status {result.ExitCode}): {result.Output.Trim()}. " +
                 "Postfix will use it when it next starts.");
+        }
+
         return result.ExitCode == 0;
     }
 
@@ -193,23 +196,28 @@ internal sealed class Supervisor
         Report.Info($"stopping: closing the SMTP listeners and delivering the queue for up to {_options.Grace.TotalSeconds:0} s");
         if (_store.Active is { } active)
         {
-            string closed = _store.Write(active with { MasterCf = MasterCf.WithoutInetServices(active.MasterCf) });
+            var closed = _store.Write(active with { MasterCf = MasterCf.WithoutInetServices(active.MasterCf) });
             _store.Activate(closed, active);
             if (await ReloadAsync("removed the SMTP listeners from master.cf"))
                 Report.Info("closed the SMTP listeners");
         }
 
         await _postfix.FlushAsync(_state.ConfigLink);
-        int? left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
+        var left = await WaitForEmptyQueueAsync(master, deadline, RelayDrain);
         if (left is not 0 && await HandOffAsync(left, inputs))
             left = await WaitForEmptyQueueAsync(master, deadline, _options.Grace, flush: true);
         if (left is null)
+        {
             Report.Error($"the queue in {_state.QueueDir} could not be read (postqueue -j failed until the grace period's end), so what it " +
                 "still holds goes with this pod's volume. Check the log above for the postqueue or showq error.");
+        }
         else if (left > 0)
+        {
             Report.Error($"{left} message(s) still queued in {_state.QueueDir} go with this pod's volume: neither the relay host " +
                 "nor a peer took them in time. Keep a second replica running (spec.workload.replicas) and the relay host reachable, " +
                 "or raise the pod's terminationGracePeriodSeconds.");
+        }
+
         if (!master.HasExited)
             await _postfix.StopAsync(_state.ConfigLink);
         using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
@@ -233,7 +241,7 @@ internal sealed class Supervisor
     private async Task<int?> WaitForEmptyQueueAsync(Process master, Stopwatch since, TimeSpan until, bool flush = false)
     {
         var flushed = Stopwatch.StartNew();
-        int? left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
+        var left = await _postfix.DeliverableCountAsync(_state.ConfigLink);
         while (left is not 0 && since.Elapsed + PollInterval < until && !master.HasExited)
         {
             await Task.Delay(PollInterval);
@@ -257,7 +265,7 @@ internal sealed class Supervisor
             return false;
         }
         var parameters = QueueHandoff.ClientParameters(peer, Path.Combine(_options.TlsDir, TlsFiles.Key), Path.Combine(_options.TlsDir, TlsFiles.Certificate));
-        string handoff = _store.Write(active with
+        var handoff = _store.Write(active with
         {
             MainCf = MainCf.WithParameters(active.MainCf, parameters, "mailsub-entrypoint: draining, the queue goes to a peer"),
             MasterCf = QueueHandoff.ClientMasterCf(active.MasterCf),

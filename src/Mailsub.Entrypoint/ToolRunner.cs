@@ -26,15 +26,15 @@ internal static class ToolRunner
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in arguments)
+        foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
             start.Environment[name] = value;
 
         using var process = Process.Start(start)
             ?? throw new InvalidOperationException($"could not start {fileName}");
-        Task<string> stdout = process.StandardOutput.ReadToEndAsync();
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
         if (input is not null)
             await process.StandardInput.BaseStream.WriteAsync(input);
         process.StandardInput.Close();

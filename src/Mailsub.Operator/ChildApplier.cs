@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
-using Mailsub.Core.Builders;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Kinds;
 

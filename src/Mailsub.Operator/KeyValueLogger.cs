@@ -25,8 +25,12 @@ public sealed class KeyValueLogger(string category, TextWriter output, LogLevel 
         line.Append("ts=").Append(DateTime.UtcNow.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture));
         line.Append(" level=").Append(logLevel switch
         {
-            LogLevel.Trace => "trace", LogLevel.Debug => "debug", LogLevel.Information => "info",
-            LogLevel.Warning => "warn", LogLevel.Error => "error", _ => "critical",
+            LogLevel.Trace => "trace",
+            LogLevel.Debug => "debug",
+            LogLevel.Information => "info",
+            LogLevel.Warning => "warn",
+            LogLevel.Error => "error",
+            _ => "critical",
         });
         line.Append(" logger=").Append(category);
         if (state is IReadOnlyList<KeyValuePair<string, object?>> values && values.Count > 0

@@ -13,7 +13,6 @@ using Mailsub.Core.Validation;
 using Mailsub.Postfix;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Controllers;
-using Mailsub.Runtime.Informers;
 using Mailsub.Runtime.Kinds;
 using Microsoft.Extensions.Logging;
 

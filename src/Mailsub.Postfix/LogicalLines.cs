@@ -34,7 +34,9 @@ internal static class LogicalLines
             if (char.IsWhiteSpace(line[0]))
             {
                 if (current is null)
+                {
                     problems.Add(new ConfigProblem(file, i + 1, $"a logical line must not start with whitespace; Postfix ignores \"{Shorten(trimmed)}\""));
+                }
                 else
                 {
                     current.Append(' ').Append(trimmed);

@@ -61,7 +61,9 @@ public sealed class MasterCf
             ref var first = ref lines[logical.Line - 1];
             if (Service(logical, []) is { IsInet: true } service && names.TryGetValue(service.Name, out var renamed)
                 && first.StartsWith(service.Name, StringComparison.Ordinal))
+            {
                 first = renamed + first[service.Name.Length..];
+            }
         }
         return TextLines.Join(lines);
     }

@@ -44,8 +44,8 @@ public sealed class SmtpdConf
     public static string WithSaslDbPath(string text, string path)
     {
         var output = new StringBuilder();
-        bool replaced = false;
-        foreach (string line in TextLines.Split(text))
+        var replaced = false;
+        foreach (var line in TextLines.Split(text))
         {
             if (TryOption(line, out var name, out _) && name == "sasldb_path")
             {

@@ -33,7 +33,7 @@ public sealed record StateLayout(string Root)
     /// <summary>Parses a generation number out of a directory name, or null.</summary>
     public static long? GenerationOf(string directoryName) =>
         directoryName.StartsWith(GenerationPrefix, StringComparison.Ordinal)
-        && long.TryParse(directoryName.AsSpan(GenerationPrefix.Length), out long n)
+        && long.TryParse(directoryName.AsSpan(GenerationPrefix.Length), out var n)
             ? n
             : null;
 }

@@ -9,7 +9,7 @@ public static class TextLines
     /// U+2028 is text (postqueue -j may print the last one raw inside a JSON string).</remarks>
     public static string[] Split(string text)
     {
-        string normalized = text.Replace("\r\n", "\n");
+        var normalized = text.Replace("\r\n", "\n");
         if (normalized.EndsWith('\n'))
             normalized = normalized[..^1];
         return normalized.Length == 0 ? [] : normalized.Split('\n');
@@ -27,7 +27,7 @@ public static class TextLines
     /// <summary>Blank lines and '#' comment lines: main.cf, master.cf and smtpd.conf all skip them.</summary>
     public static bool IsBlankOrComment(string line)
     {
-        string trimmed = line.TrimStart();
+        var trimmed = line.TrimStart();
         return trimmed.Length == 0 || trimmed[0] == '#';
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using MailKit.Security;
-using Mailsub.Testing.Postfix;
 using Mailsub.Testing.Smtp;
 using Xunit.Abstractions;
 

@@ -52,12 +52,12 @@ internal sealed class HaProxy : IAsyncDisposable
         {
             config.Append($"listen {name}\n    bind 127.0.0.1:{ports[name]}\n    server postfix 127.0.0.1:{backend} {sendProxy}\n");
         }
-        string directory = Directory.CreateTempSubdirectory("mailsub-haproxy-").FullName;
-        string file = Path.Combine(directory, "haproxy.cfg");
+        var directory = Directory.CreateTempSubdirectory("mailsub-haproxy-").FullName;
+        var file = Path.Combine(directory, "haproxy.cfg");
         await File.WriteAllTextAsync(file, config.ToString());
 
         var start = new ProcessStartInfo(Binary) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "-db", "-f", file })
+        foreach (var argument in new[] { "-db", "-f", file })
             start.ArgumentList.Add(argument);
         var haproxy = new HaProxy(Process.Start(start)!, directory, ports);
         haproxy._process.OutputDataReceived += (_, e) => { if (e.Data is not null) haproxy._output.Enqueue(e.Data); };
@@ -66,7 +66,7 @@ internal sealed class HaProxy : IAsyncDisposable
         haproxy._process.BeginErrorReadLine();
         try
         {
-            foreach (int port in ports.Values)
+            foreach (var port in ports.Values)
             {
                 if (!await LoopbackPorts.WaitForListenerAsync("127.0.0.1", port, TimeSpan.FromSeconds(15), () => haproxy._process.HasExited))
                     throw new InvalidOperationException($"haproxy did not listen on 127.0.0.1:{port}\n{config}\n{haproxy.Output}");

@@ -26,7 +26,7 @@ public sealed partial class HealthyLogTests(ITestOutputHelper output)
         {
             foreach (var port in new[] { 587, 465 })
             {
-                string subject = $"healthy {port} {Guid.NewGuid()}";
+                var subject = $"healthy {port} {Guid.NewGuid()}";
                 using (var client = await MailClient.ConnectAsync(postfix.AsServer(), port))
                 {
                     await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
@@ -44,7 +44,7 @@ public sealed partial class HealthyLogTests(ITestOutputHelper output)
         var postfix = await Samples.StartAsync(Samples.Read("seed"), new Dictionary<string, string> { [SeedSample.User] = SeedSample.Password });
         await using (postfix)
         {
-            string subject = $"healthy seed {Guid.NewGuid()}";
+            var subject = $"healthy seed {Guid.NewGuid()}";
             using (var client = await MailClient.ConnectAsync(postfix.AsServer(), 587))
             {
                 await client.LoginAsync(new SaslMechanismCramMd5(SeedSample.User, SeedSample.Password));

@@ -49,7 +49,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
             Assert.True(auth.Code is 503 or 530 or 538, raw.Describe($"AUTH before TLS answered {auth}"));
         }
 
-        foreach (SaslMechanism mechanism in new SaslMechanism[]
+        foreach (var mechanism in new SaslMechanism[]
                  {
                      new SaslMechanismPlain("alice", "alice-secret"),
                      new SaslMechanismLogin("alice", "alice-secret"),
@@ -62,7 +62,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
             Assert.StartsWith("235 ", client.LastReply);
         }
 
-        string swaks = await Swaks.RunAsync(Postfix, port, "--tls", "--auth", "LOGIN",
+        var swaks = await Swaks.RunAsync(Postfix, port, "--tls", "--auth", "LOGIN",
             "--auth-user", "alice", "--auth-password", "alice-secret", "--quit-after", "AUTH");
         Assert.Contains("235 2.7.0 Authentication successful", swaks);
     }
@@ -90,7 +90,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
         }
         using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587))
         {
-            string reply = await client.TryLoginAsync(new SaslMechanismPlain(login, "wrong"));
+            var reply = await client.TryLoginAsync(new SaslMechanismPlain(login, "wrong"));
             output.WriteLine($"587 AUTH PLAIN {login} wrong password (MailKit): {reply}");
             Assert.True(reply.StartsWith("535 ", StringComparison.Ordinal), client.Describe($"expected 535, got {reply}"));
         }
@@ -99,7 +99,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [Fact]
     public async Task Implicit_TLS_on_465_logs_in_and_relays()
     {
-        string subject = $"via 465 {Guid.NewGuid()}";
+        var subject = $"via 465 {Guid.NewGuid()}";
         using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465))
         {
             Assert.True(client.Smtp.IsSecure);
@@ -107,10 +107,10 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
             output.WriteLine($"465 AUTH PLAIN (MailKit, implicit TLS): {client.LastReply}");
             await client.SendAsync("alice@example.com", "friend@remote.example", subject);
         }
-        string relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
+        var relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
         Assert.Contains("with ESMTPSA", relayed);
 
-        string swaks = await Swaks.RunAsync(Postfix, 465, "--tlsc", "--auth", "PLAIN",
+        var swaks = await Swaks.RunAsync(Postfix, 465, "--tlsc", "--auth", "PLAIN",
             "--auth-user", "bob", "--auth-password", "bob-secret",
             "--from", "bob@example.com", "--to", "friend@remote.example", "--header", $"Subject: swaks {subject}");
         Assert.Contains("235 2.7.0 Authentication successful", swaks);
@@ -123,7 +123,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
         using var tcp = new TcpClient();
         await tcp.ConnectAsync(Postfix.Host, Postfix.Port(465));
         var buffer = new byte[512];
-        int read = 0;
+        var read = 0;
         try
         {
             read = await tcp.GetStream().ReadAsync(buffer).AsTask().WaitAsync(TimeSpan.FromSeconds(2));
@@ -133,7 +133,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
             // Nothing arrived: smtpd waits for a TLS ClientHello.
         }
 
-        string seen = Encoding.ASCII.GetString(buffer, 0, read);
+        var seen = Encoding.ASCII.GetString(buffer, 0, read);
         output.WriteLine($"465 plaintext client, 2 s: {(read == 0 ? "nothing received" : $"'{seen}'")}");
         Assert.False(seen.StartsWith("220", StringComparison.Ordinal), $"465 greeted in plaintext: {seen}\n{Postfix.Describe()}");
     }
@@ -169,7 +169,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [InlineData("alice@example.com")]
     public async Task Alice_may_send_as_alice_but_not_as_bob(string login)
     {
-        string subject = $"as {login} {Guid.NewGuid()}";
+        var subject = $"as {login} {Guid.NewGuid()}";
         using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         await client.LoginAsync(new SaslMechanismPlain(login, "alice-secret"));
 
@@ -185,7 +185,7 @@ public sealed class ModernSubmissionTests(ModernSampleWithPort25 sample, ITestOu
     [Fact]
     public async Task Bob_may_send_from_his_list_domain()
     {
-        string subject = $"bob for the list {Guid.NewGuid()}";
+        var subject = $"bob for the list {Guid.NewGuid()}";
         using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465);
         await client.LoginAsync(new SaslMechanismLogin("bob", "bob-secret"));
 

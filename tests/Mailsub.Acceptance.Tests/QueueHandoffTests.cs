@@ -35,7 +35,7 @@ public sealed class QueueHandoffTests(ITestOutputHelper output)
         // What the operator writes into the ConfigMap once the peers Service has its address.
         stopping.WriteConfig(QueueHandoff.PeerFileName, $"[127.0.0.1]:{peer.Port(QueueHandoff.Port)}");
         Assert.True(await stopping.Errors.WaitForAsync("applied the changes", TimeSpan.FromSeconds(15)), stopping.Describe());
-        int exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
+        var exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
 
         output.WriteLine(stopping.Errors.Text);
         Assert.True(exitCode == 0, stopping.Describe());
@@ -66,7 +66,7 @@ public sealed class QueueHandoffTests(ITestOutputHelper output)
         }
         using var held = await silentRelay.AcceptTcpClientAsync().WaitAsync(TimeSpan.FromSeconds(15));
 
-        int exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
+        var exitCode = await stopping.StopAsync(TimeSpan.FromSeconds(40));
 
         output.WriteLine(stopping.Errors.Text);
         Assert.True(exitCode == 0, stopping.Describe());

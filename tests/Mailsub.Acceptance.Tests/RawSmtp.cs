@@ -94,7 +94,7 @@ internal sealed class RawSmtp : IAsyncDisposable
     /// <summary>Sends text as it is, in one write.</summary>
     public async Task SendAsync(string text)
     {
-        foreach (string line in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
+        foreach (var line in text.Split("\r\n", StringSplitOptions.RemoveEmptyEntries))
             _transcript.Append("C: ").Append(line).Append('\n');
         await _stream.WriteAsync(Encoding.ASCII.GetBytes(text));
         await _stream.FlushAsync();
@@ -119,9 +119,9 @@ internal sealed class RawSmtp : IAsyncDisposable
         var lines = new List<string>();
         while (true)
         {
-            string line = await ReadLineAsync(deadline.Token);
+            var line = await ReadLineAsync(deadline.Token);
             _transcript.Append("S: ").Append(line).Append('\n');
-            if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out int code))
+            if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out var code))
                 throw new Xunit.Sdk.XunitException(Describe($"not an SMTP reply line: '{line}'"));
             lines.Add(line.Length > 4 ? line[4..] : "");
             if (line.Length == 3 || line[3] == ' ')
@@ -134,10 +134,10 @@ internal sealed class RawSmtp : IAsyncDisposable
     {
         while (true)
         {
-            int newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
+            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
             if (newline >= 0)
             {
-                string line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
+                var line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
                 _start = newline + 1;
                 return line;
             }
@@ -147,7 +147,7 @@ internal sealed class RawSmtp : IAsyncDisposable
                 _end -= _start;
                 _start = 0;
             }
-            int read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel);
+            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel);
             if (read == 0)
                 throw new IOException($"the server closed the connection\n{Transcript}");
             _end += read;

@@ -40,8 +40,8 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     [Fact]
     public async Task A_changed_resource_is_live_within_two_seconds_refuses_nobody_and_open_sessions_finish()
     {
-        int master = MasterPid;
-        uint before = await AdvertisedSizeAsync();
+        var master = MasterPid;
+        var before = await AdvertisedSizeAsync();
         using var open = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         await open.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
 
@@ -51,7 +51,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
         var attempts = new List<(TimeSpan? Live, int Greeted, List<string> Refused, string Applied)>();
         try
         {
-            for (int attempt = 1; attempt <= 3 && !attempts.Any(a => a.Live < TimeSpan.FromSeconds(2)); attempt++)
+            for (var attempt = 1; attempt <= 3 && !attempts.Any(a => a.Live < TimeSpan.FromSeconds(2)); attempt++)
             {
                 var result = await ChangeSizeAsync(before + attempt * 1048576L);
                 attempts.Add(result);
@@ -67,7 +67,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
                 $"(load average {File.ReadAllText("/proc/loadavg").Trim()})\n{Postfix.Describe()}");
 
             // The session opened before the reloads delivers after them.
-            string subject = $"across the reload {Guid.NewGuid()}";
+            var subject = $"across the reload {Guid.NewGuid()}";
             await open.SendAsync("alice@example.com", "friend@remote.example", subject);
             await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
             Assert.Equal(master, MasterPid);
@@ -85,10 +85,10 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     private async Task<(TimeSpan? Live, int Greeted, List<string> Refused, string Applied)> ChangeSizeAsync(long size)
     {
         var refused = new List<string>();
-        int greeted = 0;
+        var greeted = 0;
         using var stop = new CancellationTokenSource();
         var clock = Stopwatch.StartNew();
-        Task probe = Task.Run(async () =>
+        var probe = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
             {
@@ -109,7 +109,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
             }
         });
 
-        int errorsBefore = Postfix.Errors.Lines.Count;
+        var errorsBefore = Postfix.Errors.Lines.Count;
         TimeSpan? live;
         try
         {
@@ -124,14 +124,14 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
             stop.Cancel();
             await probe;
         }
-        string applied = await NewLineAsync(errorsBefore, "applied the changes");
+        var applied = await NewLineAsync(errorsBefore, "applied the changes");
         return (live, greeted, refused, applied);
     }
 
     [Fact]
     public async Task A_rotated_certificate_is_served_to_new_sessions_without_a_restart()
     {
-        int master = MasterPid;
+        var master = MasterPid;
         async Task<string?> ServedAsync(int port)
         {
             using var client = await MailClient.ConnectAsync(Postfix.AsServer(), port);
@@ -163,14 +163,14 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
         // spec.extraConfig passes validation: a known parameter, and a value that expands another
         // parameter, which validation cannot type (a literal "lots" is refused there). What it
         // expands to ($mail_version, "3.7.11") is Postfix's to judge, and Postfix refuses it.
-        uint before = await AdvertisedSizeAsync();
-        int errorsBefore = Postfix.Errors.Lines.Count;
+        var before = await AdvertisedSizeAsync();
+        var errorsBefore = Postfix.Errors.Lines.Count;
         try
         {
             Samples.Apply(Postfix, Samples.Read("modern").WithMessageSize(before + 4096).WithExtraConfig("default_process_limit", "$mail_version"));
 
             await NewLineAsync(errorsBefore, "keeps serving the previous one");
-            string report = string.Join("\n", Postfix.Errors.Lines.Skip(errorsBefore));
+            var report = string.Join("\n", Postfix.Errors.Lines.Skip(errorsBefore));
             output.WriteLine($"default_process_limit = $mail_version, entrypoint stderr:\n{report}");
             Assert.Contains("bad numerical configuration: default_process_limit", report);
             Assert.Equal(before, await AdvertisedSizeAsync());
@@ -187,7 +187,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     [Fact]
     public async Task Users_added_and_removed_take_effect_without_a_restart()
     {
-        int master = MasterPid;
+        var master = MasterPid;
         async Task<bool> CarolLogsInAsync()
         {
             using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
@@ -197,12 +197,12 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
 
         var clock = Stopwatch.StartNew();
         Postfix.SetUsers(new Dictionary<string, string>(ModernSample.InitialUsers) { ["carol"] = "carol-secret" });
-        TimeSpan? added = await EventuallyAsync(CarolLogsInAsync, clock);
+        var added = await EventuallyAsync(CarolLogsInAsync, clock);
         Assert.True(added is not null, $"carol could not log in\n{Postfix.Describe()}");
 
         clock.Restart();
         Postfix.SetUsers(ModernSample.InitialUsers);
-        TimeSpan? removed = await EventuallyAsync(async () => !await CarolLogsInAsync(), clock);
+        var removed = await EventuallyAsync(async () => !await CarolLogsInAsync(), clock);
         output.WriteLine($"user added: logs in after {added?.TotalSeconds:0.000} s; removed: refused after {removed?.TotalSeconds:0.000} s");
         Assert.True(removed is not null, $"carol can still log in\n{Postfix.Describe()}");
         Assert.Equal(master, MasterPid);

@@ -39,7 +39,7 @@ internal static class Samples
         TlsMaterial? tls = null, IReadOnlyDictionary<string, string>? mainCf = null)
     {
         var rendered = Render(resource);
-        string dir = Directory.CreateTempSubdirectory("mailsub-acceptance-").FullName;
+        var dir = Directory.CreateTempSubdirectory("mailsub-acceptance-").FullName;
         try
         {
             foreach (var (name, text) in rendered.Files)

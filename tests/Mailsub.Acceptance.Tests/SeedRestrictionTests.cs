@@ -39,7 +39,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
         Assert.True(code == 554, client.Describe($"expected 554, got {reply}"));
         Assert.Contains("Relay access denied", reply);
 
-        string swaks = await Swaks.RunAsync(Postfix, 25, MailClient.Outsider,
+        var swaks = await Swaks.RunAsync(Postfix, 25, MailClient.Outsider,
             "--from", "someone@example.org", "--to", "victim@remote.example", "--quit-after", "RCPT");
         Assert.Contains("554 5.7.1 <victim@remote.example>: Relay access denied", swaks);
     }
@@ -49,7 +49,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
     {
         // The other side of the same rule: permit_mynetworks, as the tutorial wants for its
         // mailing-list manager on the server itself.
-        string subject = $"trusted relay {Guid.NewGuid()}";
+        var subject = $"trusted relay {Guid.NewGuid()}";
         using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.None))
             await client.SendAsync("list@example.net", "member@remote.example", subject);
 
@@ -93,7 +93,7 @@ public sealed class SeedRestrictionTests(SeedTrustingOnlyLocalhost sample, ITest
         Assert.True(code == 504, client.Describe($"expected 504, got {reply}"));
         Assert.Contains("Recipient address rejected: need fully-qualified address", reply);
 
-        string swaks = await Swaks.RunAsync(Postfix, 25, MailClient.Outsider,
+        var swaks = await Swaks.RunAsync(Postfix, 25, MailClient.Outsider,
             "--from", "someone@example.org", "--to", "user", "--quit-after", "RCPT");
         Assert.Contains("504 5.5.2 <user>: Recipient address rejected: need fully-qualified address", swaks);
     }

@@ -34,7 +34,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
         Assert.True(client.Smtp.Capabilities.HasFlag(MailKit.Net.Smtp.SmtpCapabilities.StartTLS), client.Describe("no STARTTLS"));
         Assert.True(client.Smtp.AuthenticationMechanisms.Count == 0, client.Describe("AUTH offered before STARTTLS"));
 
-        string swaks = await Swaks.RunAsync(Postfix, 587, "--quit-after", "EHLO");
+        var swaks = await Swaks.RunAsync(Postfix, 587, "--quit-after", "EHLO");
         Assert.Contains("250-STARTTLS", swaks);
         Assert.DoesNotContain("AUTH", swaks);
     }
@@ -54,7 +54,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     [Fact]
     public async Task Cram_md5_over_STARTTLS_logs_in_with_235_and_relays_to_an_external_domain()
     {
-        string subject = $"seed relay {Guid.NewGuid()}";
+        var subject = $"seed relay {Guid.NewGuid()}";
         using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587))
         {
             Assert.Contains("CRAM-MD5", client.Smtp.AuthenticationMechanisms);
@@ -64,11 +64,11 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
             await client.SendAsync("username@example.net", "friend@remote.example", subject);
         }
 
-        string relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
+        var relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
         Assert.Contains("X-Rcpt-Args: <friend@remote.example>", relayed);
         Assert.Contains("with ESMTPSA", relayed);
 
-        string swaks = await Swaks.RunAsync(Postfix, 587, "--tls", "--auth", "CRAM-MD5",
+        var swaks = await Swaks.RunAsync(Postfix, 587, "--tls", "--auth", "CRAM-MD5",
             "--auth-user", SeedSample.User, "--auth-password", SeedSample.Password,
             "--from", "username@example.net", "--to", "friend@remote.example", "--header", $"Subject: swaks {subject}");
         output.WriteLine($"587 swaks --tls --auth CRAM-MD5: {string.Join(" / ", Swaks.Replies(swaks).Skip(1))}");
@@ -117,11 +117,11 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
     public async Task A_wrong_password_is_refused_with_535()
     {
         using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
-        string reply = await client.TryLoginAsync(new SaslMechanismCramMd5(SeedSample.User, "wrong"));
+        var reply = await client.TryLoginAsync(new SaslMechanismCramMd5(SeedSample.User, "wrong"));
         output.WriteLine($"587 AUTH CRAM-MD5 wrong password (MailKit): {reply}");
         Assert.True(reply.StartsWith("535 ", StringComparison.Ordinal), client.Describe($"expected 535, got {reply}"));
 
-        string swaks = await Swaks.RunAsync(Postfix, 587, "--tls", "--auth", "CRAM-MD5",
+        var swaks = await Swaks.RunAsync(Postfix, 587, "--tls", "--auth", "CRAM-MD5",
             "--auth-user", SeedSample.User, "--auth-password", "wrong", "--quit-after", "AUTH");
         Assert.Contains("535 5.7.8 Error: authentication failed", swaks);
     }
@@ -132,7 +132,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
         using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         Assert.Equal(["CRAM-MD5", "DIGEST-MD5"], client.Smtp.AuthenticationMechanisms.Order());
 
-        string reply = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
+        var reply = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
 
         output.WriteLine($"587 AUTH PLAIN after STARTTLS (MailKit): {reply}");
         Assert.False(reply.StartsWith("235 ", StringComparison.Ordinal), client.Describe("PLAIN was accepted"));
@@ -149,7 +149,7 @@ public sealed class SeedSubmissionTests(SeedSample sample, ITestOutputHelper out
         Assert.DoesNotContain("PLAIN", client.Smtp.AuthenticationMechanisms);
         Assert.DoesNotContain("LOGIN", client.Smtp.AuthenticationMechanisms);
 
-        string plain = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
+        var plain = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
         output.WriteLine($"25 AUTH PLAIN without TLS (MailKit): {plain}");
         Assert.Matches("^(504|535) ", plain);
 

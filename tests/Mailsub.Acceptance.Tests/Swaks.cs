@@ -17,11 +17,11 @@ internal static class Swaks
         var common = new List<string> { "--server", $"{postfix.Host}:{postfix.Port(renderedPort)}", "--timeout", "15" };
         if (source is not null)
             common.AddRange(["--local-interface", source.ToString()]);
-        foreach (string argument in common.Concat(arguments))
+        foreach (var argument in common.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return await output + await errors;
     }

@@ -16,9 +16,9 @@ public static class PostfixCpu
         var seconds = new Dictionary<string, double>(StringComparer.Ordinal);
         void Add(string name, long ticks) =>
             seconds[name] = seconds.GetValueOrDefault(name) + ticks / TicksPerSecond;
-        foreach (string dir in Directory.EnumerateDirectories("/proc"))
+        foreach (var dir in Directory.EnumerateDirectories("/proc"))
         {
-            if (!int.TryParse(Path.GetFileName(dir), out int pid) || Stat(pid) is not { } stat)
+            if (!int.TryParse(Path.GetFileName(dir), out var pid) || Stat(pid) is not { } stat)
                 continue;
             if (pid == masterPid)
             {
@@ -47,9 +47,9 @@ public static class PostfixCpu
             return null; // exited meanwhile
         }
         // The command name is in parentheses and may hold spaces; fields follow the last ')'.
-        int open = text.IndexOf('(');
-        int close = text.LastIndexOf(')');
-        string[] fields = text[(close + 2)..].Split(' ');
+        var open = text.IndexOf('(');
+        var close = text.LastIndexOf(')');
+        var fields = text[(close + 2)..].Split(' ');
         return new ProcessStat(text[(open + 1)..close], int.Parse(fields[1]), long.Parse(fields[11]), long.Parse(fields[12]),
             long.Parse(fields[13]), long.Parse(fields[14]));
     }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Reflection;
 using MailKit;
 using MailKit.Net.Smtp;
 using MailKit.Security;
@@ -47,9 +46,9 @@ public static class SmtpBenchmark
     {
         Detail = args.Contains("--detail");
         // --quick: a smoke run for CI (one short round), so the harness cannot rot unnoticed.
-        bool quick = args.Contains("--quick");
-        double seconds = Option(args, "--seconds", quick ? 1 : 5);
-        int rounds = (int)Option(args, "--rounds", quick ? 1 : 3);
+        var quick = args.Contains("--quick");
+        var seconds = Option(args, "--seconds", quick ? 1 : 5);
+        var rounds = (int)Option(args, "--rounds", quick ? 1 : 3);
         var root = RepositoryRoot.Path;
         if (Prerequisites.Problem() is { } problem)
         {
@@ -85,7 +84,7 @@ public static class SmtpBenchmark
             await RunCellAsync(target, new Cell(false, 4), TimeSpan.FromSeconds(2), report: false);
         }
         var results = new Dictionary<(Cell, Target), List<Result>>();
-        for (int round = 0; round < rounds; round++)
+        for (var round = 0; round < rounds; round++)
         {
             foreach (var cell in cells)
             {
@@ -129,7 +128,7 @@ public static class SmtpBenchmark
                 $"{Ratio(cell, targets[0], (r, h) => h.CpuMsPerMessage / r.CpuMsPerMessage),12:0.00} " +
                 $"{Ratio(cell, targets[1], (r, h) => h.CpuMsPerMessage / r.CpuMsPerMessage),10:0.00}");
         }
-        int errors = results.Values.Sum(list => list.Sum(r => r.Errors));
+        var errors = results.Values.Sum(list => list.Sum(r => r.Errors));
         if (errors > 0)
             Console.WriteLine($"{errors} submissions failed (see above)");
         return errors > 0 ? 1 : 0;
@@ -141,7 +140,7 @@ public static class SmtpBenchmark
         var valid = SubmissionValidator.Validate(read.Resource!).Valid
             ?? throw new InvalidOperationException($"samples/{sample}.yaml does not validate");
         var rendered = PostfixRenderer.Render(valid);
-        string dir = Directory.CreateTempSubdirectory("mailsub-bench-").FullName;
+        var dir = Directory.CreateTempSubdirectory("mailsub-bench-").FullName;
         try
         {
             foreach (var (name, text) in rendered.Files)
@@ -164,12 +163,12 @@ public static class SmtpBenchmark
     /// returns messages accepted per second and the number of failures.</summary>
     private static async Task<Result> RunCellAsync(Target target, Cell cell, TimeSpan duration, bool report = true)
     {
-        int master = target.Postfix.MasterProcessId ?? throw new InvalidOperationException($"{target.Name}: no master\n{target.Postfix.Describe()}");
-        int sent = 0;
+        var master = target.Postfix.MasterProcessId ?? throw new InvalidOperationException($"{target.Name}: no master\n{target.Postfix.Describe()}");
+        var sent = 0;
         var errors = new List<string>();
         var cpuBefore = PostfixCpu.ByDaemon(master);
-        TimeSpan clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
-        int logBefore = target.Postfix.Output.Lines.Count;
+        var clientBefore = Process.GetCurrentProcess().TotalProcessorTime;
+        var logBefore = target.Postfix.Output.Lines.Count;
         var clock = Stopwatch.StartNew();
 
         async Task ClientAsync()
@@ -212,10 +211,10 @@ public static class SmtpBenchmark
         }
 
         await Task.WhenAll(Enumerable.Range(0, cell.Clients).Select(_ => Task.Run(ClientAsync)));
-        double elapsed = clock.Elapsed.TotalSeconds;
+        var elapsed = clock.Elapsed.TotalSeconds;
         var cpuAfter = PostfixCpu.ByDaemon(master);
-        double cpu = cpuAfter.Values.Sum() - cpuBefore.Values.Sum();
-        double client = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMilliseconds;
+        var cpu = cpuAfter.Values.Sum() - cpuBefore.Values.Sum();
+        var client = (Process.GetCurrentProcess().TotalProcessorTime - clientBefore).TotalMilliseconds;
         var result = new Result(sent / elapsed, sent > 0 ? cpu * 1000 / sent : double.NaN,
             sent > 0 ? client / sent : double.NaN, errors.Count);
         // smtpd_tls_loglevel 1 logs every handshake as "TLS connection established"; Postfix 3.7
@@ -223,26 +222,32 @@ public static class SmtpBenchmark
         // client resumed a session.
         var handshakes = target.Postfix.Output.Lines.Skip(logBefore)
             .Where(l => l.Contains("TLS connection established", StringComparison.Ordinal)).ToArray();
-        int full = handshakes.Count(l => l.Contains("server-digest", StringComparison.Ordinal));
-        int resumed = handshakes.Length - full;
+        var full = handshakes.Count(l => l.Contains("server-digest", StringComparison.Ordinal));
+        var resumed = handshakes.Length - full;
         if (report)
+        {
             Console.WriteLine($"  {cell.Name} {target.Name,-28} {result.Rate,7:0} msgs/s ({sent} in {elapsed:0.0} s), " +
                 $"CPU/msg: Postfix {result.CpuMsPerMessage:0.00} ms, this client {result.ClientMsPerMessage:0.00} ms; " +
                 $"TLS handshakes {full} full, {resumed} resumed" +
                 (errors.Count > 0 ? $", {errors.Count} failed, first: {errors[0]}" : ""));
+        }
+
         if (Detail && report)
+        {
             Console.WriteLine($"      log lines/msg {(target.Postfix.Output.Lines.Count - logBefore) / (double)Math.Max(sent, 1):0.0}; ms/msg by daemon: " + string.Join(", ", cpuAfter
                 .Select(d => (d.Key, Ms: (d.Value - cpuBefore.GetValueOrDefault(d.Key)) * 1000 / Math.Max(sent, 1)))
                 .Where(d => d.Ms >= 0.01)
                 .OrderByDescending(d => d.Ms)
                 .Select(d => $"{d.Key} {d.Ms:0.00}")));
+        }
+
         return result;
     }
 
     private static double Option(string[] args, string name, double fallback)
     {
-        int at = Array.IndexOf(args, name);
-        return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], out double value) ? value : fallback;
+        var at = Array.IndexOf(args, name);
+        return at >= 0 && at + 1 < args.Length && double.TryParse(args[at + 1], out var value) ? value : fallback;
     }
 
     private static string PostfixVersion()
@@ -251,7 +256,7 @@ public static class SmtpBenchmark
         {
             RedirectStandardOutput = true,
         })!;
-        string version = postconf.StandardOutput.ReadToEnd().Trim();
+        var version = postconf.StandardOutput.ReadToEnd().Trim();
         postconf.WaitForExit();
         return version;
     }

@@ -1,5 +1,3 @@
-using System.Text.Json.Nodes;
-
 namespace Mailsub.Chart.Tests;
 
 /// <summary>The chart rendered by the real helm 4 (hack/tools.sh), without a cluster.</summary>

@@ -136,7 +136,10 @@ public sealed class GitOpsApplyTests(ControlPlaneFixture cp, ITestOutputHelper o
             var ready = submission["status"]?["conditions"]?.AsArray().FirstOrDefault(c => (string?)c!["type"] == "Ready");
             if ((string?)ready?["status"] == "True"
                 && submission["status"]!["observedGeneration"]?.GetValue<long>() == submission["metadata"]!["generation"]!.GetValue<long>())
+            {
                 return submission;
+            }
+
             await Task.Delay(500);
         }
         throw new TimeoutException($"{ns}/{Name} not Ready within {Timeout.TotalSeconds} s; status: {submission?["status"]?.ToJsonString()}\n{op.Log}");

@@ -26,7 +26,9 @@ public sealed class HelmLifecycleTests(ControlPlaneFixture cp, ITestOutputHelper
         var objects = await Names(ns);
         foreach (var expected in new[] { "deployment.apps/life-mailsub", "service/life-mailsub-metrics", "serviceaccount/life-mailsub",
                      "role.rbac.authorization.k8s.io/life-mailsub-leader-election", "clusterrole.rbac.authorization.k8s.io/life-mailsub" })
+        {
             Assert.Contains(expected, objects);
+        }
 
         // Upgrade to the namespaced mode: the ClusterRole goes, a Role appears in the watched namespace.
         watch.Restart();

@@ -50,7 +50,7 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
         var watch = Stopwatch.StartNew();
         try
         {
-            string missing = "";
+            var missing = "";
             JsonObject? submission = null;
             while (watch.Elapsed < TimeSpan.FromSeconds(120))
             {
@@ -63,7 +63,10 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
                 var observed = submission["status"]?["observedGeneration"]?.GetValue<long>();
                 if (missing.Length == 0 && observed == submission["metadata"]!["generation"]!.GetValue<long>()
                     && submission["status"]!["conditions"]!.AsArray().Any(c => (string?)c!["type"] == "Ready"))
+                {
                     break;
+                }
+
                 await Task.Delay(500);
             }
             output.WriteLine($"reconciled in {watch.ElapsedMilliseconds} ms with the chart's RBAC");

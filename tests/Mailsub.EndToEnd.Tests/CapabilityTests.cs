@@ -98,7 +98,9 @@ public sealed partial class CapabilityTests(NodeFixture node, ITestOutputHelper 
         List<string> broken = [];
         var ready = await node.TryKubectl("-n", Ns, "wait", "--for=condition=Ready", $"pod/{pod}", "--timeout=60s");
         if (ready.ExitCode != 0)
+        {
             broken.Add("not Ready in 60 s");
+        }
         else
         {
             var server = new PodServer((await node.Kubectl(null, "-n", Ns, "get", "pod", pod, "-o", "jsonpath={.status.podIP}")).Trim());

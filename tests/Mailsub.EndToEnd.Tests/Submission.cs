@@ -35,6 +35,9 @@ public sealed class Submission(NodeFixture node, string ns, string name) : ISmtp
           tls:
             secretName: {{{name}}}-served-tls
           relayHost: {host: "{{{sinkAddress}}}", port: {{{Sink.Port}}}, tlsLevel: may}
+          # Every test client comes from the node's address, and the rollout stream opens 5 sessions
+          # a second from it, as an application server would: more than the default allows.
+          limits: {authAttemptsPerMinutePerClient: 1000}
           workload:
             replicas: {{{replicas}}}
             service: {type: ClusterIP}

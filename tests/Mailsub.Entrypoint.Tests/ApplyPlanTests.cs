@@ -1,5 +1,3 @@
-using Mailsub.Entrypoint;
-
 namespace Mailsub.Entrypoint.Tests;
 
 public class ApplyPlanTests

@@ -1,5 +1,4 @@
 using System.Text;
-using Mailsub.Entrypoint;
 
 namespace Mailsub.Entrypoint.Tests;
 
@@ -17,7 +16,7 @@ public class DirectorySnapshotTests
     [Fact]
     public void A_changed_content_name_or_split_changes_the_fingerprint()
     {
-        string original = Dir(("a", "1"), ("b", "2")).Fingerprint;
+        var original = Dir(("a", "1"), ("b", "2")).Fingerprint;
 
         Assert.NotEqual(original, Dir(("a", "1"), ("b", "3")).Fingerprint);
         Assert.NotEqual(original, Dir(("a", "1"), ("c", "2")).Fingerprint);

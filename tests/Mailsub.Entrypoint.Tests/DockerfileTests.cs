@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Text.RegularExpressions;
-using Mailsub.Entrypoint;
 using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;
@@ -47,7 +46,7 @@ public class DockerfileTests
     public void Every_program_the_entrypoint_runs_comes_from_an_installed_or_essential_package()
     {
         var installed = InstalledPackages(FinalStage);
-        foreach (string program in PostfixTools.Programs)
+        foreach (var program in PostfixTools.Programs)
         {
             Assert.True(Providers.TryGetValue(program, out var provider), $"no known package provides {program}");
             Assert.True(provider.Essential || installed.Contains(provider.Package),
@@ -61,7 +60,7 @@ public class DockerfileTests
         foreach (var (program, (package, _)) in Providers)
         {
             // With merged /usr, dpkg knows a program under the directory its package names.
-            string owner = new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }
+            var owner = new[] { "/usr/sbin", "/usr/bin", "/sbin", "/bin" }
                 .Select(dir => Path.Combine(dir, program))
                 .Where(File.Exists)
                 .Select(DpkgOwner)
@@ -82,7 +81,7 @@ public class DockerfileTests
     [Fact]
     public void Postfix_commands_in_the_container_default_to_the_entrypoints_runtime_config()
     {
-        string configLink = new StateLayout(EntrypointOptions.DefaultStateDir).ConfigLink;
+        var configLink = new StateLayout(EntrypointOptions.DefaultStateDir).ConfigLink;
 
         Assert.Contains($"ENV MAIL_CONFIG={configLink}\n", FinalStage);
     }
@@ -93,7 +92,7 @@ public class DockerfileTests
         // Config, users and certificates arrive as mounts at the entrypoint's default paths,
         // so nothing may be baked in there, and the build copies only source.
         var copies = Regex.Matches(Dockerfile, @"^COPY .*$", RegexOptions.Multiline).Select(m => m.Value).ToArray();
-        foreach (string mount in new[] { EntrypointOptions.DefaultConfigDir, EntrypointOptions.DefaultUsersDir,
+        foreach (var mount in new[] { EntrypointOptions.DefaultConfigDir, EntrypointOptions.DefaultUsersDir,
                      EntrypointOptions.DefaultTlsDir, EntrypointOptions.DefaultStateDir, "/etc/postfix" })
         {
             Assert.DoesNotContain(copies, copy => copy.Contains(mount, StringComparison.Ordinal));
@@ -105,7 +104,7 @@ public class DockerfileTests
     private static string DpkgOwner(string path)
     {
         var dpkg = Process.Start(new ProcessStartInfo("dpkg", ["-S", path]) { RedirectStandardOutput = true, RedirectStandardError = true })!;
-        string owner = dpkg.StandardOutput.ReadToEnd();
+        var owner = dpkg.StandardOutput.ReadToEnd();
         dpkg.WaitForExit();
         return owner;
     }

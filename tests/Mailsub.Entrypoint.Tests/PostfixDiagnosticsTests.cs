@@ -1,5 +1,3 @@
-using Mailsub.Entrypoint;
-
 namespace Mailsub.Entrypoint.Tests;
 
 public class PostfixDiagnosticsTests
@@ -8,7 +6,7 @@ public class PostfixDiagnosticsTests
     public void Problems_from_terminal_and_log_are_reported_once_each()
     {
         // What "postfix check" printed under script(1) for a main.cf with two mistakes.
-        string output =
+        var output =
             "/usr/sbin/postconf: warning: /s/etc.3/main.cf: unused parameter: foo_bar=1\r\n" +
             "/usr/sbin/postconf: warning: /s/etc.3/main.cf: unused parameter: foo_bar=1\r\n" +
             "postfix: fatal: bad numerical configuration: message_size_limit = abc\r\n" +

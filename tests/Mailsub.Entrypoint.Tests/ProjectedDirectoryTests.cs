@@ -1,5 +1,4 @@
 using System.Text;
-using Mailsub.Entrypoint;
 using Mailsub.Testing.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;

@@ -1,5 +1,3 @@
-using Mailsub.Entrypoint;
-
 namespace Mailsub.Entrypoint.Tests;
 
 /// <summary>A drain stops master once the queue reads empty, so a postqueue that fails (showq
@@ -18,10 +16,10 @@ public class QueueCountTests
     [Fact]
     public async Task A_postqueue_that_succeeds_gives_its_count()
     {
-        string dir = Directory.CreateTempSubdirectory("mailsub-postqueue-").FullName;
+        var dir = Directory.CreateTempSubdirectory("mailsub-postqueue-").FullName;
         try
         {
-            string script = Path.Combine(dir, "postqueue");
+            var script = Path.Combine(dir, "postqueue");
             File.WriteAllText(script, "#!/bin/sh\necho '{\"queue_name\": \"deferred\", \"queue_id\": \"A1\"}'\n");
             File.SetUnixFileMode(script, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
             Assert.Equal(1, await new PostfixCommands(With(script)).DeliverableCountAsync(dir));

@@ -1,5 +1,3 @@
-using Mailsub.Entrypoint;
-
 namespace Mailsub.Entrypoint.Tests;
 
 public class QueueStatusTests
@@ -7,7 +5,7 @@ public class QueueStatusTests
     [Fact]
     public void Held_messages_do_not_count_as_deliverable()
     {
-        string json =
+        var json =
             "{\"queue_name\": \"deferred\", \"queue_id\": \"A1\", \"recipients\": []}\n" +
             "{\"queue_name\": \"active\", \"queue_id\": \"B2\", \"recipients\": []}\n" +
             "{\"queue_name\": \"hold\", \"queue_id\": \"C3\", \"recipients\": []}\n";

@@ -1,5 +1,4 @@
 using System.Text;
-using Mailsub.Entrypoint;
 
 namespace Mailsub.Entrypoint.Tests;
 

@@ -1,4 +1,3 @@
-using Mailsub.Entrypoint;
 using Mailsub.Postfix;
 
 namespace Mailsub.Entrypoint.Tests;

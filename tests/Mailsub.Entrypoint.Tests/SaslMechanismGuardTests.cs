@@ -1,5 +1,3 @@
-using Mailsub.Entrypoint;
-
 namespace Mailsub.Entrypoint.Tests;
 
 public class SaslMechanismGuardTests
@@ -51,7 +49,7 @@ public class SaslMechanismGuardTests
     [Fact]
     public void Braced_overrides_are_read_as_the_core_reads_them()
     {
-        string masterCf = "587 inet n - n - - smtpd -o { smtpd_sasl_auth_enable = yes } -o { smtpd_sasl_tls_security_options = noanonymous, noplaintext }\n";
+        var masterCf = "587 inet n - n - - smtpd -o { smtpd_sasl_auth_enable = yes } -o { smtpd_sasl_tls_security_options = noanonymous, noplaintext }\n";
 
         Assert.Single(SaslMechanismGuard.Problems("mech_list: PLAIN LOGIN", masterCf, MainCfValues("noanonymous")));
     }

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Mailsub.Entrypoint;
 
 namespace Mailsub.Entrypoint.Tests;
 

@@ -4,8 +4,8 @@ using System.Text.Json.Nodes;
 using k8s;
 using Mailsub.Core.Serialization;
 using Mailsub.Runtime.Api;
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
 
@@ -127,10 +127,13 @@ internal sealed class Cluster : IDisposable
     {
         using var request = new HttpRequestMessage(HttpMethod.Get, Api.Resolve(path));
         // What kubectl sends; the API server answers the first it can.
-        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json") { Parameters =
+        request.Headers.Accept.Add(new System.Net.Http.Headers.MediaTypeWithQualityHeaderValue("application/json")
+        {
+            Parameters =
         {
             new("as", "Table"), new("v", "v1"), new("g", "meta.k8s.io"),
-        } });
+        }
+        });
         using var response = await Api.SendAsync(request, streaming: false, CancellationToken.None);
         response.EnsureSuccessStatusCode();
         var table = (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync())!;

@@ -1,5 +1,5 @@
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
+using Mailsub.Runtime.Kinds;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
-using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 

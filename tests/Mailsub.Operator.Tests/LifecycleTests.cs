@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
+using Mailsub.Runtime.Kinds;
 using Mailsub.Testing.ControlPlane;
 using Xunit.Abstractions;
-using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Operator.Tests;
 

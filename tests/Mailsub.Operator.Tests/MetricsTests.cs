@@ -94,7 +94,7 @@ public sealed class MetricsTests(ControlPlaneFixture cp, ITestOutputHelper outpu
         await cluster.CreateSecretAsync(ns, "alice-password", new() { ["password"] = "alice-secret-1" });
         await cluster.CreateAsync(Cluster.MailSubmissions(ns), Submissions.Modern("observed"));
         await Scenario.WaitAsync(cluster, ns, "observed", s => s["status"]?["observedGeneration"] is not null, "reconciled");
-        PrometheusText scrape = idle;
+        var scrape = idle;
         await Eventually.TrueAsync(async () =>
         {
             scrape = PrometheusText.Parse(await http.GetStringAsync(url));

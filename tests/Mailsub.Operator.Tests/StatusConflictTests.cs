@@ -1,6 +1,6 @@
 using System.Text.Json.Nodes;
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
 

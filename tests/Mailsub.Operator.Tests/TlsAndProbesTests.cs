@@ -2,8 +2,8 @@ using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
 

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json.Nodes;
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
 

@@ -83,7 +83,7 @@ public class MainCfTests
     [Fact]
     public void A_replaced_parameter_leaves_its_old_place_and_is_appended()
     {
-        string result = Set("myhostname = a\nqueue_directory = /var/lib/mailsub/queue\nmydomain = b\n",
+        var result = Set("myhostname = a\nqueue_directory = /var/lib/mailsub/queue\nmydomain = b\n",
             ("queue_directory", "/tmp/q"));
 
         Assert.Equal("myhostname = a\nmydomain = b\n# Set by tests\nqueue_directory = /tmp/q\n", result);
@@ -92,9 +92,9 @@ public class MainCfTests
     [Fact]
     public void Continuation_lines_go_with_their_parameter_and_comments_stay()
     {
-        string text = "smtpd_relay_restrictions = permit_mynetworks,\n# inside\n    reject\n# note\nmydomain = b\n";
+        var text = "smtpd_relay_restrictions = permit_mynetworks,\n# inside\n    reject\n# note\nmydomain = b\n";
 
-        string result = Set(text, ("smtpd_relay_restrictions", "reject"));
+        var result = Set(text, ("smtpd_relay_restrictions", "reject"));
 
         Assert.Equal("# inside\n# note\nmydomain = b\n# Set by tests\nsmtpd_relay_restrictions = reject\n", result);
     }
@@ -102,7 +102,7 @@ public class MainCfTests
     [Fact]
     public void Every_definition_of_a_repeated_parameter_is_removed()
     {
-        string result = Set("inet_interfaces = all\ninet_interfaces = 10.0.0.1\n", ("inet_interfaces", "127.0.0.1"));
+        var result = Set("inet_interfaces = all\ninet_interfaces = 10.0.0.1\n", ("inet_interfaces", "127.0.0.1"));
 
         Assert.Equal("# Set by tests\ninet_interfaces = 127.0.0.1\n", result);
     }
@@ -111,7 +111,7 @@ public class MainCfTests
     public void Editing_finds_a_parameter_where_parsing_does()
     {
         // The name is read from the logical line, as Postfix reads it, not from the first physical line.
-        string result = Set("relayhost\n  = [a]:587\nmydomain = b\n", ("relayhost", "[b]:587"));
+        var result = Set("relayhost\n  = [a]:587\nmydomain = b\n", ("relayhost", "[b]:587"));
 
         Assert.Equal("mydomain = b\n# Set by tests\nrelayhost = [b]:587\n", result);
         Assert.Equal("[b]:587", MainCf.Parse(result)["relayhost"]);
@@ -120,7 +120,7 @@ public class MainCfTests
     [Fact]
     public void Comments_blank_lines_lines_postfix_ignores_and_similar_names_are_kept()
     {
-        string text = "  orphan continuation\n# queue_directory = /x\n\nqueue_directory_extra = 1\n  # indented comment\nnot a parameter\n";
+        var text = "  orphan continuation\n# queue_directory = /x\n\nqueue_directory_extra = 1\n  # indented comment\nnot a parameter\n";
 
         Assert.StartsWith(text, Set(text, ("queue_directory", "/q")));
     }

@@ -114,7 +114,7 @@ public class MasterCfTests
     [Fact]
     public void Renaming_changes_only_the_named_inet_services()
     {
-        string result = MasterCf.WithInetServicesRenamed(Services, new Dictionary<string, string> { ["587"] = "40587", ["qmgr"] = "x" });
+        var result = MasterCf.WithInetServicesRenamed(Services, new Dictionary<string, string> { ["587"] = "40587", ["qmgr"] = "x" });
 
         Assert.Equal(Services.Replace("587       inet", "40587       inet"), result);
     }

@@ -28,7 +28,7 @@ public class SmtpdConfTests
     [Fact]
     public void The_sasldb_path_line_is_replaced_in_place()
     {
-        string text = "pwcheck_method: auxprop\nsasldb_path: /var/lib/mailsub/sasldb2\nmech_list: PLAIN\n";
+        var text = "pwcheck_method: auxprop\nsasldb_path: /var/lib/mailsub/sasldb2\nmech_list: PLAIN\n";
 
         Assert.Equal("pwcheck_method: auxprop\nsasldb_path: /tmp/s/sasldb2\nmech_list: PLAIN\n",
             SmtpdConf.WithSaslDbPath(text, "/tmp/s/sasldb2"));

@@ -52,7 +52,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     public IReadOnlyDictionary<int, int> Ports => _ports;
 
     public int Port(int renderedPort) =>
-        _ports.TryGetValue(renderedPort, out int port)
+        _ports.TryGetValue(renderedPort, out var port)
             ? port
             : throw new ArgumentException($"master.cf has no inet service {renderedPort}; it has {string.Join(", ", _ports.Keys)}");
 
@@ -69,7 +69,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     public static async Task<PostfixInstance> StartAsync(PostfixInstanceOptions options)
     {
         Prerequisites.Require();
-        string root = Directory.CreateTempSubdirectory("mailsub-postfix-").FullName;
+        var root = Directory.CreateTempSubdirectory("mailsub-postfix-").FullName;
         // Postfix daemons run as user postfix and must reach sasldb and the data directory
         // below this; a temp directory starts out 0700.
         File.SetUnixFileMode(root, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute |
@@ -78,7 +78,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         var instance = new PostfixInstance(options, root, sink);
         try
         {
-            foreach (string name in new[] { "main.cf", "master.cf", "smtpd.conf" })
+            foreach (var name in new[] { "main.cf", "master.cf", "smtpd.conf" })
                 instance._rendered[name] = File.ReadAllText(Path.Combine(options.ConfigDirectory, name));
             instance.WriteConfig();
             instance.SetUsers(options.Users);
@@ -141,13 +141,13 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     private IEnumerable<(int Pid, string Name)> QueueProcesses()
     {
-        string queue = Path.Combine(StateDirectory, "queue");
+        var queue = Path.Combine(StateDirectory, "queue");
         var found = new List<(int, string)>();
-        foreach (string proc in Directory.EnumerateDirectories("/proc"))
+        foreach (var proc in Directory.EnumerateDirectories("/proc"))
         {
             try
             {
-                if (int.TryParse(Path.GetFileName(proc), out int pid) && new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget == queue)
+                if (int.TryParse(Path.GetFileName(proc), out var pid) && new DirectoryInfo(Path.Combine(proc, "cwd")).LinkTarget == queue)
                     found.Add((pid, File.ReadAllText(Path.Combine(proc, "comm")).Trim()));
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -179,7 +179,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>The entrypoint's state and recent output, for assertion messages.</summary>
     public string Describe()
     {
-        string state = _entrypoint is null ? "not started"
+        var state = _entrypoint is null ? "not started"
             : _entrypoint.HasExited ? $"exited with {_entrypoint.ExitCode}"
             : $"running as pid {_entrypoint.Id}";
         return $"entrypoint {state}; state in {StateDirectory}\n" +
@@ -211,13 +211,13 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     private void WriteConfig()
     {
-        string masterCf = _rendered["master.cf"];
+        var masterCf = _rendered["master.cf"];
         var renames = new Dictionary<string, string>();
-        foreach (string service in MasterCf.Parse(masterCf).Services.Where(s => s.IsInet).Select(s => s.Name))
+        foreach (var service in MasterCf.Parse(masterCf).Services.Where(s => s.IsInet).Select(s => s.Name))
         {
-            if (!int.TryParse(service, out int rendered))
+            if (!int.TryParse(service, out var rendered))
                 continue;
-            if (!_ports.TryGetValue(rendered, out int port))
+            if (!_ports.TryGetValue(rendered, out var port))
                 _ports[rendered] = port = LoopbackPorts.Free();
             renames[service] = port.ToString();
         }
@@ -242,7 +242,7 @@ public sealed class PostfixInstance : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in new[] { fileName }.Concat(prefix).Concat([
+        foreach (var argument in new[] { fileName }.Concat(prefix).Concat([
             "--config", Config.Path, "--users", Users.Path, "--tls", Tls.Path, "--state", StateDirectory,
             "--listen", Host, "--grace", _options.GraceSeconds.ToString(),
             .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path]]))
@@ -256,18 +256,20 @@ public sealed class PostfixInstance : IAsyncDisposable
         _entrypoint.BeginErrorReadLine();
 
         var clock = Stopwatch.StartNew();
-        foreach (int port in _ports.Values)
+        foreach (var port in _ports.Values)
         {
             var left = _options.StartTimeout - clock.Elapsed;
             if (!await LoopbackPorts.WaitForListenerAsync(Host, port, left, () => _entrypoint.HasExited))
+            {
                 throw new InvalidOperationException(
                     $"Postfix did not listen on {Host}:{port} within {_options.StartTimeout.TotalSeconds:0} s\n{Describe()}");
+            }
         }
     }
 
     private static (string FileName, string[] Prefix) ResolveEntrypoint(string? configured)
     {
-        string path = configured
+        var path = configured
             ?? Environment.GetEnvironmentVariable("MAILSUB_ENTRYPOINT")
             ?? Path.Combine(AppContext.BaseDirectory, "mailsub-entrypoint.dll");
         if (!File.Exists(path))
@@ -281,7 +283,7 @@ public sealed class PostfixInstance : IAsyncDisposable
     {
         var start = new ProcessStartInfo(Prerequisites.Find("kill")) { RedirectStandardError = true };
         start.ArgumentList.Add($"-{signal}");
-        foreach (string target in targets)
+        foreach (var target in targets)
             start.ArgumentList.Add(target);
         using var kill = Process.Start(start)!;
         await kill.WaitForExitAsync();

@@ -12,9 +12,12 @@ public static class Prerequisites
     {
         var missing = Programs.Where(p => TryFind(p) is null).ToArray();
         if (missing.Length > 0)
+        {
             return $"missing programs: {string.Join(", ", missing)}. Install the Debian packages " +
                    "postfix, sasl2-bin, libsasl2-modules, openssl and bsdutils (apt-get install " +
                    "postfix sasl2-bin libsasl2-modules openssl) to run the Postfix integration tests.";
+        }
+
         if (!Environment.IsPrivilegedProcess)
             return "the Postfix integration tests must run as root: Postfix's master daemon starts as root.";
         return null;

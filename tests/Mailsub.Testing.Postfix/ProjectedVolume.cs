@@ -16,28 +16,28 @@ public sealed class ProjectedVolume(string path)
     public void Write(IReadOnlyDictionary<string, byte[]> files)
     {
         Directory.CreateDirectory(path);
-        string? previous = Directory.Exists(Combine(DataLink))
+        var previous = Directory.Exists(Combine(DataLink))
             ? new DirectoryInfo(Combine(DataLink)).ResolveLinkTarget(returnFinalTarget: true)?.FullName
             : null;
 
-        string version = $"..{DateTime.UtcNow:yyyy_MM_dd_HH_mm_ss}.{Interlocked.Increment(ref _versions)}";
+        var version = $"..{DateTime.UtcNow:yyyy_MM_dd_HH_mm_ss}.{Interlocked.Increment(ref _versions)}";
         Directory.CreateDirectory(Combine(version));
         foreach (var (name, content) in files)
             File.WriteAllBytes(Combine(version, name), content);
 
-        string temporary = Combine("..data_tmp");
+        var temporary = Combine("..data_tmp");
         File.Delete(temporary);
         File.CreateSymbolicLink(temporary, version);
         AtomicRename.Replace(temporary, Combine(DataLink));
 
-        foreach (string name in files.Keys)
+        foreach (var name in files.Keys)
         {
             if (!File.Exists(Combine(name)))
                 File.CreateSymbolicLink(Combine(name), System.IO.Path.Combine(DataLink, name));
         }
-        foreach (string entry in Directory.EnumerateFileSystemEntries(path))
+        foreach (var entry in Directory.EnumerateFileSystemEntries(path))
         {
-            string name = System.IO.Path.GetFileName(entry);
+            var name = System.IO.Path.GetFileName(entry);
             if (!name.StartsWith('.') && !files.ContainsKey(name))
                 File.Delete(entry);
         }

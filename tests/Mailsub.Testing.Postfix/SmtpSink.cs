@@ -29,19 +29,19 @@ public sealed class SmtpSink : IAsyncDisposable
         System.IO.Directory.CreateDirectory(directory);
         // smtp-sink refuses to run as root and writes as the user it switches to.
         await Run("chown", "postfix", directory);
-        int listenPort = port ?? LoopbackPorts.Free();
+        var listenPort = port ?? LoopbackPorts.Free();
         var start = new ProcessStartInfo(Prerequisites.Find("smtp-sink"))
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        foreach (string argument in new[] { "-u", "postfix", "-d", Path.Combine(directory, "%H%M%S."), $"127.0.0.1:{listenPort}", "100" })
+        foreach (var argument in new[] { "-u", "postfix", "-d", Path.Combine(directory, "%H%M%S."), $"127.0.0.1:{listenPort}", "100" })
             start.ArgumentList.Add(argument);
         var process = Process.Start(start)!;
         var sink = new SmtpSink(process, directory, listenPort);
         if (!await LoopbackPorts.WaitForListenerAsync("127.0.0.1", listenPort, TimeSpan.FromSeconds(10), () => process.HasExited))
         {
-            string errors = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
+            var errors = process.HasExited ? await process.StandardError.ReadToEndAsync() : "";
             await sink.DisposeAsync();
             throw new InvalidOperationException($"smtp-sink did not listen on 127.0.0.1:{listenPort}: {errors}");
         }
@@ -81,10 +81,10 @@ public sealed class SmtpSink : IAsyncDisposable
     private static async Task Run(string program, params string[] arguments)
     {
         var start = new ProcessStartInfo(Prerequisites.Find(program)) { RedirectStandardError = true };
-        foreach (string argument in arguments)
+        foreach (var argument in arguments)
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
-        string errors = await process.StandardError.ReadToEndAsync();
+        var errors = await process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync();
         if (process.ExitCode != 0)
             throw new InvalidOperationException($"{program} {string.Join(' ', arguments)}: {errors}");

@@ -12,7 +12,7 @@ public sealed record TlsMaterial(string CertificatePem, string PrivateKeyPem, st
     /// <paramref name="dnsName"/>, made by openssl as an administrator would.</summary>
     public static TlsMaterial SelfSigned(string dnsName, bool rsa = false)
     {
-        string dir = Directory.CreateTempSubdirectory("mailsub-tls-").FullName;
+        var dir = Directory.CreateTempSubdirectory("mailsub-tls-").FullName;
         try
         {
             var start = new ProcessStartInfo(Prerequisites.Find("openssl"))
@@ -20,7 +20,7 @@ public sealed record TlsMaterial(string CertificatePem, string PrivateKeyPem, st
                 RedirectStandardOutput = true,
                 RedirectStandardError = true,
             };
-            foreach (string argument in new[]
+            foreach (var argument in new[]
             {
                 "req", "-x509", "-newkey", rsa ? "rsa:2048" : "ec", "-pkeyopt", rsa ? "rsa_keygen_bits:2048" : "ec_paramgen_curve:prime256v1", "-nodes",
                 "-keyout", Path.Combine(dir, "tls.key"), "-out", Path.Combine(dir, "tls.crt"),
@@ -30,7 +30,7 @@ public sealed record TlsMaterial(string CertificatePem, string PrivateKeyPem, st
                 start.ArgumentList.Add(argument);
             }
             using var openssl = Process.Start(start)!;
-            string errors = openssl.StandardError.ReadToEnd();
+            var errors = openssl.StandardError.ReadToEnd();
             openssl.WaitForExit();
             if (openssl.ExitCode != 0)
                 throw new InvalidOperationException($"openssl req failed: {errors}");

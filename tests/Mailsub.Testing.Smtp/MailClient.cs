@@ -70,7 +70,7 @@ public sealed class MailClient : IDisposable
         }
         catch (Exception e) when (e is not Xunit.Sdk.XunitException)
         {
-            string why = client.Describe($"connecting to {renderedPort} ({options}) failed: {e.GetType().Name}: {e.Message}");
+            var why = client.Describe($"connecting to {renderedPort} ({options}) failed: {e.GetType().Name}: {e.Message}");
             client.Dispose();
             throw new Xunit.Sdk.XunitException(why);
         }
@@ -145,8 +145,8 @@ public sealed class MailClient : IDisposable
         catch (ServiceNotAuthenticatedException e)
         {
             // MailKit's name for a 530 to MAIL: the reply is in the transcript.
-            string reply = Replies.LastOrDefault(r => r.StartsWith("530 ", StringComparison.Ordinal)) ?? e.Message;
-            return (int.TryParse(reply.AsSpan(0, 3), out int code) ? code : 0, reply);
+            var reply = Replies.LastOrDefault(r => r.StartsWith("530 ", StringComparison.Ordinal)) ?? e.Message;
+            return (int.TryParse(reply.AsSpan(0, 3), out var code) ? code : 0, reply);
         }
         throw new Xunit.Sdk.XunitException(Describe($"a message from {from} to {to} was accepted"));
     }

@@ -19,6 +19,7 @@ public sealed class LimitsSpec
 
     [Range(0, 100000)]
     [Description("AUTH commands one client may send per minute, successful or not (smtpd_client_auth_rate_limit): what bounds password guessing. " +
-        "A mail client authenticates once per session, so 30 leaves room for many users behind one address; trusted networks are exempt. 0 means no limit, which the policy analysis warns about.")]
+        "A mail client authenticates once per session, so 30 leaves room for many users behind one address; an application that opens a session per message from one address needs more, or a place in trustedNetworks, which are exempt. " +
+        "Over the limit a client gets 450 4.7.1 (try again later). 0 means no limit, which the policy analysis warns about.")]
     public int AuthAttemptsPerMinutePerClient { get; set; } = 30;
 }

@@ -27,8 +27,11 @@ public static class Prerequisites
         if (spec.Tls.SecretName is { Length: > 0 } tls)
             yield return new(Secret, tls, "spec.tls.secretName", "tls.crt and tls.key (type kubernetes.io/tls): the server certificate");
         if (spec.Tls.IssuerRef is { } issuer)
+        {
             yield return new(issuer.Kind.ToString(), issuer.Name, "spec.tls.issuerRef",
                 $"cert-manager ({issuer.Group}) issues the server certificate with it");
+        }
+
         if (spec.RelayHost?.CredentialsSecretRef is { } relay)
             yield return new(Secret, relay.Name, "spec.relayHost.credentialsSecretRef", "keys username and password: SMTP AUTH to the relay host");
     }

@@ -24,7 +24,9 @@ public static class ExposureRules
             // Only the spec's listeners are Service ports (the handoff port is reached through the peers Service).
             if (input.Listeners.FirstOrDefault(spec => spec.Port == listener.Port) is { } spec
                 && listener.Parameters.Get("smtpd_upstream_proxy_protocol").Length == 0)
+            {
                 yield return (listener, spec);
+            }
         }
     }
 

@@ -52,12 +52,18 @@ public static class RelayRules
                 i++;
             }
             else if (Guards.Contains(restriction))
+            {
                 return new Walk(name, Outcome.Guarded, lookups);
+            }
             // permit_auth_destination is not here: it permits only mail for local and relay_domains destinations.
             else if (restriction == "permit")
+            {
                 return new Walk(name, Outcome.Permits, lookups);
+            }
             else if (restriction.StartsWith("check_", StringComparison.Ordinal))
+            {
                 lookups.Add(restriction);
+            }
         }
         return new Walk(name, warnOnly ? Outcome.WarnOnly : Outcome.NoGuard, lookups);
     }

@@ -81,7 +81,10 @@ public static class TlsRules
             var parameters = listener.Parameters;
             if (TlsProtocols.Lowest(parameters.Get(mandatory ? "smtpd_tls_mandatory_protocols" : "smtpd_tls_protocols")) is not { } lowest
                 || lowest > TlsProtocols.Tls12)
+            {
                 continue;
+            }
+
             var gradeName = mandatory ? "smtpd_tls_mandatory_ciphers" : "smtpd_tls_ciphers";
             var grade = parameters.Get(gradeName).ToLowerInvariant();
             var listName = $"tls_{(grade.Length > 0 ? grade : "medium")}_cipherlist";

@@ -77,7 +77,10 @@ public sealed class OpenApiSchemaGenerator(JsonSerializerOptions options)
             // A required field has no default: the author must say it.
             if (instance is not null && Attribute<RequiredAttribute>(provider) is null
                 && property.Get?.Invoke(instance) is { } value && DefaultValue(value, property.PropertyType) is { } defaultValue)
+            {
                 ordered["default"] = defaultValue;
+            }
+
             properties[property.Name] = ordered;
         }
         if (properties.Count > 0)

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
@@ -118,7 +117,10 @@ public static class ReferenceGenerator
             // Upstream core/v1 types (tolerations, resources, conditions) are documented by Kubernetes.
             if (node["x-kubernetes-preserve-unknown-fields"] is not null || childPath.EndsWith(".tolerations", StringComparison.Ordinal)
                 || childPath.EndsWith(".resources", StringComparison.Ordinal) || childPath == "status.conditions")
+            {
                 continue;
+            }
+
             Walk(md, node, childPath, withDefaults);
             if (node["items"] is { } items)
                 Walk(md, items, childPath + "[]", withDefaults);

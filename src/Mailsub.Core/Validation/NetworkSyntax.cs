@@ -22,9 +22,12 @@ public static partial class NetworkSyntax
     {
         network = default;
         if (!value.Contains('/'))
+        {
             return IsIpAddress(value)
                 ? $"\"{value}\" is not a CIDR: give a prefix length, e.g. \"{value}/{(value.Contains(':') ? 128 : 32)}\" for this one host"
                 : $"\"{value}\" is not a CIDR: give a network address and a prefix length, such as 192.0.2.0/24, 2001:db8::/32, or 192.0.2.10/32 for one host";
+        }
+
         var text = value.StartsWith('[') ? value.Replace("[", "").Replace("]", "") : value;
         var slash = text.IndexOf('/');
         var host = text[..slash];
@@ -34,7 +37,10 @@ public static partial class NetworkSyntax
         if (!dottedQuad || !IPAddress.TryParse(host, out var address) || host.Contains('%')
             || prefix.Length is 0 or > 3 || !prefix.All(char.IsAsciiDigit) || !int.TryParse(prefix, out var length)
             || length > (address.AddressFamily == AddressFamily.InterNetwork ? 32 : 128))
+        {
             return $"\"{value}\" is not an IPv4 or IPv6 CIDR such as 192.0.2.0/24 or 2001:db8::/32";
+        }
+
         network = new IPNetwork(Mask(address, length), length);
         if (!network.BaseAddress.Equals(address))
             return $"\"{value}\" has host bits set; did you mean \"{network}\"?";

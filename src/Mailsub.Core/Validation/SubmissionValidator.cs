@@ -224,8 +224,11 @@ public static partial class SubmissionValidator
         }
         // Below TLSv1.2 no AEAD cipher exists, so only the Legacy profile's ciphers can be used there.
         if (tls.MinProtocol < TlsProtocol.TLSv1_2 && tls.Profile != TlsProfile.Legacy)
+        {
             errors.Add(FieldError.Invalid(path.Child("minProtocol"),
                 $"{EnumValues.NameOf(tls.MinProtocol)} needs profile Legacy: the {EnumValues.NameOf(tls.Profile)} profile's ciphers exist only in TLSv1.2 and later. Set profile: Legacy for clients that predate TLSv1.2, or minProtocol: TLSv1.2"));
+        }
+
         if (tls.LogLevel is < 0 or > 4)
             errors.Add(FieldError.Invalid(path.Child("logLevel"), $"{tls.LogLevel} is not a TLS log level (0-4)"));
         if (string.IsNullOrEmpty(tls.SessionCacheTimeout) || !DurationRegex().IsMatch(tls.SessionCacheTimeout))

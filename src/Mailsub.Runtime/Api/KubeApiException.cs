@@ -39,12 +39,12 @@ public class KubeApiException : Exception
     /// <summary>The right subclass for a status code.</summary>
     public static KubeApiException Create(int statusCode, string? reason, string verb, string path,
         string? serverMessage = null, IReadOnlyList<string>? causes = null, Exception? inner = null) => statusCode switch
-    {
-        409 => new KubeConflictException(reason, verb, path, serverMessage, causes, inner),
-        404 => new KubeNotFoundException(reason, verb, path, serverMessage, causes, inner),
-        410 => new KubeGoneException(reason, verb, path, serverMessage, causes, inner),
-        _ => new KubeApiException(statusCode, reason, verb, path, serverMessage, causes, inner),
-    };
+        {
+            409 => new KubeConflictException(reason, verb, path, serverMessage, causes, inner),
+            404 => new KubeNotFoundException(reason, verb, path, serverMessage, causes, inner),
+            410 => new KubeGoneException(reason, verb, path, serverMessage, causes, inner),
+            _ => new KubeApiException(statusCode, reason, verb, path, serverMessage, causes, inner),
+        };
 
     private static string FormatMessage(int statusCode, string? reason, string verb, string path, IReadOnlyList<string>? causes)
     {

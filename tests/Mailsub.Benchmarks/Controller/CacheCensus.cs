@@ -27,7 +27,8 @@ public static class CacheCensus
         {
             var resource = kind == ChildKind.DisruptionBudget ? pdb : kind.Versions[0];
             var informer = new Informer<JsonObject>(api, new JsonObjectKind(resource),
-                new InformerOptions { Namespace = ns, LabelSelector = kind.ReadByName ? null : ChildMetadata.SubmissionLabel }) { Transform = kind.Transform };
+                new InformerOptions { Namespace = ns, LabelSelector = kind.ReadByName ? null : ChildMetadata.SubmissionLabel })
+            { Transform = kind.Transform };
             informer.Store.AddIndex(CacheIndexes.BySubmission, CacheIndexes.SubmissionOf);
             total += await MeasureAsync(resource.Plural, informer, objects =>
             {

@@ -12,7 +12,6 @@ using Mailsub.Core.Serialization;
 using Mailsub.Core.Validation;
 using Mailsub.Operator;
 using Mailsub.Runtime.Api;
-using Mailsub.Runtime.Kinds;
 
 namespace Mailsub.Benchmarks.Controller;
 

@@ -43,7 +43,9 @@ public sealed class ResultTable
         Console.WriteLine(title);
         Console.WriteLine($"{"figure",-48} {"measured",10} {"goal",10}  {"verdict",-7} note");
         lock (_rows)
+        {
             foreach (var (figure, measured, goal, verdict, note) in _rows)
                 Console.WriteLine($"{figure,-48} {measured,10} {goal,10}  {verdict,-7} {note}");
+        }
     }
 }

@@ -1,9 +1,6 @@
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using k8s;
 using k8s.Models;
 using Mailsub.Core.Builders;
-using Mailsub.Core.CertManager;
 using Mailsub.Core.Serialization;
 
 namespace Mailsub.Core.Tests.Builders;

@@ -1,5 +1,4 @@
 using Mailsub.Core.Builders;
-using Mailsub.Core.Rendering;
 using Mailsub.Postfix;
 
 namespace Mailsub.Core.Tests.Builders;

@@ -16,10 +16,10 @@ internal static class Fixtures
 
     public static PostfixInstanceOptions ModernOptions(
         IReadOnlyDictionary<string, string>? mainCf = null, int graceSeconds = 10) => new()
-    {
-        ConfigDirectory = Modern,
-        Users = Users,
-        MainCfParameters = mainCf ?? new Dictionary<string, string>(),
-        GraceSeconds = graceSeconds,
-    };
+        {
+            ConfigDirectory = Modern,
+            Users = Users,
+            MainCfParameters = mainCf ?? new Dictionary<string, string>(),
+            GraceSeconds = graceSeconds,
+        };
 }

@@ -13,13 +13,13 @@ public sealed class ProxyReadinessTests
     [Fact]
     public async Task The_check_sends_a_header_first_and_sees_the_banner_on_STARTTLS_and_implicit_TLS_ports()
     {
-        string config = Directory.CreateTempSubdirectory("mailsub-proxy-fixture-").FullName;
+        var config = Directory.CreateTempSubdirectory("mailsub-proxy-fixture-").FullName;
         try
         {
-            foreach (string file in Directory.GetFiles(Fixtures.Modern))
+            foreach (var file in Directory.GetFiles(Fixtures.Modern))
                 File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
-            string masterCf = Path.Combine(config, "master.cf");
-            string proxied = string.Join('\n', File.ReadAllLines(masterCf).SelectMany(line =>
+            var masterCf = Path.Combine(config, "master.cf");
+            var proxied = string.Join('\n', File.ReadAllLines(masterCf).SelectMany(line =>
                 line.StartsWith("587 ", StringComparison.Ordinal) || line.StartsWith("465 ", StringComparison.Ordinal)
                     ? [line, "  -o smtpd_upstream_proxy_protocol=haproxy", "  -o smtpd_upstream_proxy_timeout=5s"]
                     : new[] { line })) + "\n";

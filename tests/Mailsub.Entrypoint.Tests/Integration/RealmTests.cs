@@ -10,7 +10,7 @@ public sealed class RealmTests
 {
     private static async Task AssertLoginsAsync(PostfixInstance postfix, params string[] logins)
     {
-        foreach (string login in logins)
+        foreach (var login in logins)
         {
             Assert.True(await Submission.TryLoginAsync(postfix, new SaslMechanismPlain(login, "alice-secret")) is null,
                 $"PLAIN {login}\n{postfix.Describe()}");

@@ -21,7 +21,7 @@ public sealed class RelayTests(ITestOutputHelper output)
             Users = new Dictionary<string, string> { ["relayuser"] = "relay-secret" },
             MainCfParameters = new Dictionary<string, string> { ["myhostname"] = "smarthost.example.test" },
         });
-        string relayhost = $"[{smarthost.Host}]:{smarthost.Port(587)}";
+        var relayhost = $"[{smarthost.Host}]:{smarthost.Port(587)}";
         await using var postfix = await PostfixInstance.StartAsync(new PostfixInstanceOptions
         {
             ConfigDirectory = Fixtures.Modern,
@@ -40,7 +40,7 @@ public sealed class RelayTests(ITestOutputHelper output)
             RelayCredentials = new Dictionary<string, string> { ["username"] = "relayuser", ["password"] = "relay-secret\n" },
         });
 
-        string table = Path.Combine(postfix.StateDirectory, "relay-credentials");
+        var table = Path.Combine(postfix.StateDirectory, "relay-credentials");
         Assert.Equal($"{relayhost} relayuser:relay-secret\n", await File.ReadAllTextAsync(table));
         Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(table));
         Assert.Contains($"\nsmtp_sasl_password_maps = texthash:{table}\n",
@@ -57,7 +57,7 @@ public sealed class RelayTests(ITestOutputHelper output)
         Assert.Equal($"{relayhost} relayuser:rotated-secret\n", await File.ReadAllTextAsync(table));
         await SendAsync(postfix, smarthost, "with the rotated password");
 
-        foreach (string secret in new[] { "relay-secret", "rotated-secret" })
+        foreach (var secret in new[] { "relay-secret", "rotated-secret" })
         {
             Assert.DoesNotContain(secret, postfix.Errors.Text);
             Assert.DoesNotContain(secret, postfix.Output.Text);
@@ -66,7 +66,7 @@ public sealed class RelayTests(ITestOutputHelper output)
 
     private async Task SendAsync(PostfixInstance postfix, PostfixInstance smarthost, string what)
     {
-        string subject = $"{what} {Guid.NewGuid()}";
+        var subject = $"{what} {Guid.NewGuid()}";
         using (var client = await Submission.ConnectAsync(postfix, 587))
         {
             await client.AuthenticateAsync(new SaslMechanismPlain("alice", "alice-secret"));

@@ -16,7 +16,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
     private static async Task<uint?> AdvertisedSizeAsync(PostfixInstance postfix)
     {
         using var client = await Submission.ConnectAsync(postfix, 587, security: SecureSocketOptions.None);
-        uint size = client.MaxSize;
+        var size = client.MaxSize;
         await client.DisconnectAsync(quit: true);
         return size;
     }
@@ -25,7 +25,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
     public async Task A_config_change_is_live_within_two_seconds_and_refuses_nobody()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
-        int master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
+        var master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
         using var open = await Submission.ConnectAsync(postfix, 587);
         await open.AuthenticateAsync(new SaslMechanismPlain("alice", "alice-secret"));
         Assert.Equal(10240000u, await AdvertisedSizeAsync(postfix));
@@ -53,11 +53,11 @@ public sealed class ReloadTests(ITestOutputHelper output)
         Assert.True(live < bound, $"the change took {live?.TotalSeconds:0.00} s (bound {bound.TotalSeconds:0.0} s: 2 s scaled by the load average)\n{postfix.Describe()}");
         Assert.Empty(failures);
         // No daemon of the old generation answers new connections any more.
-        for (int i = 0; i < 5; i++)
+        for (var i = 0; i < 5; i++)
             Assert.Equal(20480000u, await AdvertisedSizeAsync(postfix));
 
         // The session opened before the reload still delivers.
-        string subject = $"across the reload {Guid.NewGuid()}";
+        var subject = $"across the reload {Guid.NewGuid()}";
         await open.SendAsync(Submission.Message("alice@example.test", subject));
         await open.DisconnectAsync(quit: true);
         await postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
@@ -115,7 +115,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
     public async Task A_rotated_certificate_is_served_to_new_sessions_without_a_restart()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
-        int master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
+        var master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
         string? served = null;
         async Task<string?> ServedAsync(int port)
         {
@@ -141,7 +141,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
     public async Task A_ca_crt_added_to_the_Secret_becomes_the_CA_file()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
-        string mainCf = Path.Combine(postfix.StateDirectory, "etc", "main.cf");
+        var mainCf = Path.Combine(postfix.StateDirectory, "etc", "main.cf");
 
         postfix.SetTls(postfix.CurrentTls with { CaPem = postfix.CurrentTls.CertificatePem });
 
@@ -154,7 +154,7 @@ public sealed class ReloadTests(ITestOutputHelper output)
     public async Task Users_added_and_removed_take_effect_without_a_restart()
     {
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions());
-        int master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
+        var master = postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException(postfix.Describe());
         // A SASL mechanism object holds one exchange's state, so every login gets a new one.
         SaslMechanism Bob() => new SaslMechanismCramMd5("bob@example.test", "bob-secret");
         Assert.NotNull(await Submission.TryLoginAsync(postfix, Bob()));

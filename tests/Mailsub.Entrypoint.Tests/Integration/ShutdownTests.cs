@@ -13,10 +13,10 @@ public sealed class ShutdownTests(ITestOutputHelper output)
     /// <summary>An instance whose relay is down, holding one deferred message.</summary>
     private static async Task<(PostfixInstance Postfix, int RelayPort, string Subject)> WithDeferredMessageAsync(int graceSeconds)
     {
-        int relayPort = LoopbackPorts.Free();
+        var relayPort = LoopbackPorts.Free();
         var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions(
             new Dictionary<string, string> { ["relayhost"] = $"[127.0.0.1]:{relayPort}" }, graceSeconds));
-        string subject = $"queued at shutdown {Guid.NewGuid()}";
+        var subject = $"queued at shutdown {Guid.NewGuid()}";
         using (var client = await Submission.ConnectAsync(postfix, 587))
         {
             await client.AuthenticateAsync(new SaslMechanismPlain("alice", "alice-secret"));
@@ -35,7 +35,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await using var relay = await SmtpSink.StartAsync(Path.Combine(postfix.Root, "late-relay"), relayPort);
 
         var clock = Stopwatch.StartNew();
-        int exitCode = await postfix.StopAsync(TimeSpan.FromSeconds(40));
+        var exitCode = await postfix.StopAsync(TimeSpan.FromSeconds(40));
         output.WriteLine($"stopped in {clock.Elapsed.TotalSeconds:0.00} s");
 
         Assert.True(exitCode == 0, postfix.Describe());
@@ -53,7 +53,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await using var _ = postfix;
 
         var clock = Stopwatch.StartNew();
-        int exitCode = await postfix.StopAsync(TimeSpan.FromSeconds(30));
+        var exitCode = await postfix.StopAsync(TimeSpan.FromSeconds(30));
 
         Assert.True(exitCode == 0, postfix.Describe());
         Assert.True(clock.Elapsed < TimeSpan.FromSeconds(15), $"took {clock.Elapsed.TotalSeconds:0.0} s\n{postfix.Describe()}");
@@ -72,7 +72,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         await using var postfix = await PostfixInstance.StartAsync(Fixtures.ModernOptions(graceSeconds: 5));
         Assert.NotNull(postfix.MasterProcessId);
 
-        int exitCode = await postfix.SignalGroupAsync(signal, TimeSpan.FromSeconds(30));
+        var exitCode = await postfix.SignalGroupAsync(signal, TimeSpan.FromSeconds(30));
 
         Assert.True(exitCode == 0, postfix.Describe());
         Assert.Contains("closed the SMTP listeners", postfix.Errors.Text);

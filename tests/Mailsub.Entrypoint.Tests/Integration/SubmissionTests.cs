@@ -33,7 +33,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
         await client.ConnectAsync(Postfix.Host, Postfix.Port(587));
         using var reader = new StreamReader(client.GetStream(), Encoding.ASCII);
 
-        string? banner = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
+        var banner = await reader.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(10));
 
         Assert.Equal("220 mail.example.test ESMTP", banner);
     }
@@ -43,7 +43,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     [InlineData(465)]
     public async Task Authenticated_mail_reaches_the_relay(int port)
     {
-        string subject = $"relay test via {port} {Guid.NewGuid()}";
+        var subject = $"relay test via {port} {Guid.NewGuid()}";
         using var client = await Submission.ConnectAsync(Postfix, port);
         Assert.True(client.IsSecure);
 
@@ -51,7 +51,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
         await client.SendAsync(Submission.Message("alice@example.test", subject));
         await client.DisconnectAsync(quit: true);
 
-        string relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
+        var relayed = await Postfix.Sink.WaitForMessageAsync(subject, TimeSpan.FromSeconds(15));
         Assert.Contains("X-Mail-Args: <alice@example.test>", relayed);
         Assert.Contains("with ESMTPSA", relayed);
     }
@@ -77,7 +77,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     [Fact]
     public async Task A_wrong_password_is_refused_with_535()
     {
-        string transcript = await Swaks.RunAsync(Postfix, 587,
+        var transcript = await Swaks.RunAsync(Postfix, 587,
             "-tls", "--auth", "PLAIN", "--auth-user", "alice", "--auth-password", "wrong", "--quit-after", "AUTH");
 
         Assert.Contains("535 5.7.8", transcript);
@@ -86,7 +86,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     [Fact]
     public async Task Cram_md5_with_the_domain_works_from_swaks_too()
     {
-        string transcript = await Swaks.RunAsync(Postfix, 587,
+        var transcript = await Swaks.RunAsync(Postfix, 587,
             "-tls", "--auth", "CRAM-MD5", "--auth-user", "alice@example.test", "--auth-password", "alice-secret",
             "--quit-after", "AUTH");
 
@@ -96,7 +96,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     [Fact]
     public async Task Without_ca_crt_Postfix_gets_no_CA_file()
     {
-        string mainCf = await File.ReadAllTextAsync(Path.Combine(Postfix.StateDirectory, "etc", "main.cf"));
+        var mainCf = await File.ReadAllTextAsync(Path.Combine(Postfix.StateDirectory, "etc", "main.cf"));
 
         Assert.Contains("\nsmtpd_tls_CAfile = \n", mainCf);
     }
@@ -104,7 +104,7 @@ public sealed class SubmissionTests(ModernPostfix fixture) : IClassFixture<Moder
     [Fact]
     public async Task No_authentication_is_offered_before_starttls()
     {
-        string transcript = await Swaks.RunAsync(Postfix, 587, "--quit-after", "EHLO");
+        var transcript = await Swaks.RunAsync(Postfix, 587, "--quit-after", "EHLO");
 
         Assert.Contains("250-STARTTLS", transcript);
         Assert.DoesNotContain("AUTH", transcript);

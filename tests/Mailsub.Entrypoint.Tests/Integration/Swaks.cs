@@ -9,15 +9,15 @@ internal static class Swaks
 {
     public static async Task<string> RunAsync(PostfixInstance postfix, int renderedPort, params string[] arguments)
     {
-        string swaks = File.Exists("/usr/bin/swaks")
+        var swaks = File.Exists("/usr/bin/swaks")
             ? "/usr/bin/swaks"
             : throw new InvalidOperationException("swaks is not installed (apt-get install swaks)");
         var start = new ProcessStartInfo(swaks) { RedirectStandardOutput = true, RedirectStandardError = true };
-        foreach (string argument in new[] { "--server", postfix.Host, "--port", postfix.Port(renderedPort).ToString(), "--timeout", "15" }.Concat(arguments))
+        foreach (var argument in new[] { "--server", postfix.Host, "--port", postfix.Port(renderedPort).ToString(), "--timeout", "15" }.Concat(arguments))
             start.ArgumentList.Add(argument);
         using var process = Process.Start(start)!;
-        Task<string> output = process.StandardOutput.ReadToEndAsync();
-        Task<string> errors = process.StandardError.ReadToEndAsync();
+        var output = process.StandardOutput.ReadToEndAsync();
+        var errors = process.StandardError.ReadToEndAsync();
         await process.WaitForExitAsync().WaitAsync(TimeSpan.FromSeconds(60));
         return await output + await errors;
     }

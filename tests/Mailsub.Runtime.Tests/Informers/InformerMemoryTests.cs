@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Json;
 using k8s;
-using k8s.Models;
+using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
 using Mailsub.Runtime.Kinds;
 using Mailsub.Runtime.Tests.Watching;
 using Mailsub.Runtime.Watching;
 using Xunit.Abstractions;
-using Mailsub.Runtime.Api;
 
 namespace Mailsub.Runtime.Tests.Informers;
 

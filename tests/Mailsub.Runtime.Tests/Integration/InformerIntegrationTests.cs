@@ -1,6 +1,5 @@
 using k8s;
 using k8s.Models;
-using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
 using Mailsub.Testing.ControlPlane;
 

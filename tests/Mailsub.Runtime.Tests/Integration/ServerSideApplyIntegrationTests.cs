@@ -1,10 +1,9 @@
 using System.Text.Json.Nodes;
-using k8s;
 using k8s.Models;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Informers;
-using Mailsub.Testing.ControlPlane;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Runtime.Tests.Integration;
 

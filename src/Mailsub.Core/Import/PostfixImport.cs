@@ -1,0 +1,94 @@
+using k8s.Models;
+using Mailsub.Core.Api;
+using Mailsub.Core.Policy;
+using Mailsub.Core.Rendering;
+using Mailsub.Core.Validation;
+using Mailsub.Postfix;
+
+namespace Mailsub.Core.Import;
+
+/// <summary>
+/// `mailsub import`: a hand-written main.cf (and master.cf, smtpd.conf) in, the MailSubmission
+/// that reproduces its relay, AUTH and TLS policy out. The files are read once, as Postfix reads
+/// them (EffectiveConfig: defaults, $name expansion, -o overrides), and judged by the standard
+/// policy chain, so its traps (deprecated names, relay control in the recipient restrictions, ...)
+/// are the analysis's own findings. Each parameter is then either mapped to its spec field,
+/// copied into spec.extraConfig, or named in a finding that says what to do with it.
+/// </summary>
+public static class PostfixImport
+{
+    // Debian's stock master.cf has one network listener: smtpd on port 25 (the tutorial's).
+    private const string StockMasterCf = "smtp      inet  n       -       y       -       -       smtpd\n";
+
+    public static ImportResult Import(ImportSource source, string name, string @namespace)
+    {
+        var config = EffectiveConfig.Parse(source.MainCf, source.MasterCf ?? StockMasterCf);
+        var sasl = source.SmtpdConf is { } smtpdConf ? SmtpdConf.Parse(smtpdConf) : SmtpdConf.Empty;
+        var import = new ImportContext(config, sasl, name, @namespace);
+        if (source.MasterCf is null)
+            import.Info(ImportCodes.Imported, "master.cf", "No master.cf given: read as Debian's stock one, smtpd on port 25 only. Pass --master when yours differs.");
+
+        ImportedIdentity.Map(import);
+        ImportedListeners.Map(import);
+        ImportedAuth.Map(import);
+        ImportedTls.Map(import);
+        ImportedRestrictions.Map(import);
+        ImportedDelivery.Map(import);
+        ImportedParameters.CopyTheRest(import);
+
+        var resource = new MailSubmission
+        {
+            Metadata = new V1ObjectMeta { Name = name, NamespaceProperty = @namespace },
+            Spec = import.Spec,
+        };
+        var validation = SubmissionValidator.Validate(resource);
+        foreach (var error in validation.Errors)
+            import.Error(ImportCodes.InvalidResource, error.Field, $"The imported resource is invalid here: {error.Message}. Fix the field in the printed resource (or the parameter it came from) and run again.");
+        if (validation.Valid is { } valid)
+        {
+            var rendered = PostfixRenderer.Render(valid);
+            ImportedParameters.CompareRendered(import, EffectiveConfig.Parse(rendered.MainCf, rendered.MasterCf));
+        }
+
+        var tlsSource = config.Listeners.Any(l => l.HasCertificate) ? TlsSource.Secret : TlsSource.None;
+        var policy = PolicyChain.Standard.Evaluate(new PolicyInput(config, sasl, tlsSource, import.Listeners));
+        return new ImportResult(resource, validation.Valid, [.. policy.Findings, .. import.Findings]);
+    }
+}
+
+/// <summary>What the mapping steps share: the hand-written files as read, the spec being built, and the findings so far.</summary>
+internal sealed class ImportContext(EffectiveConfig config, SmtpdConf sasl, string name, string @namespace)
+{
+    private readonly List<Finding> _findings = [];
+    private readonly HashSet<string> _handled = new(StringComparer.Ordinal);
+
+    public EffectiveConfig Config { get; } = config;
+    public SmtpdConf Sasl { get; } = sasl;
+    public string Name { get; } = name;
+    public string Namespace { get; } = @namespace;
+    public MailSubmissionSpec Spec { get; } = new();
+
+    /// <summary>main.cf and the defaults, as every listener without overrides reads them.</summary>
+    public EffectiveParameters Main => Config.Global;
+
+    /// <summary>The listeners the spec now has, with the hand-written listener each came from.</summary>
+    public List<Listener> Listeners { get; } = [];
+
+    public Dictionary<int, SmtpdListener> SourceListeners { get; } = [];
+
+    public IReadOnlyList<Finding> Findings => _findings;
+
+    /// <summary>Marks main.cf parameters as mapped by a step, so the generic pass leaves them alone.</summary>
+    public void Handled(params string[] names) => _handled.UnionWith(names);
+
+    public bool IsHandled(string name) => _handled.Contains(name);
+
+    /// <summary>Whether main.cf itself sets name (not the default).</summary>
+    public bool IsSet(string name) => Config.Main.Values.ContainsKey(name);
+
+    public void Info(string code, string location, string message) => _findings.Add(Finding.Info("", code, location, message));
+
+    public void Warning(string code, string location, string message) => _findings.Add(Finding.Warning("", code, location, message));
+
+    public void Error(string code, string location, string message) => _findings.Add(Finding.Error("", code, location, message));
+}

@@ -20,9 +20,11 @@ public static class PostfixImport
     // Debian's stock master.cf has one network listener: smtpd on port 25 (the tutorial's).
     private const string StockMasterCf = "smtp      inet  n       -       y       -       -       smtpd\n";
 
-    public static ImportResult Import(ImportSource source, string name, string @namespace)
+    /// <param name="name">metadata.name; null for the host name with dashes (mail.example.net: mail-example-net).</param>
+    public static ImportResult Import(ImportSource source, string? name, string @namespace)
     {
         var config = EffectiveConfig.Parse(source.MainCf, source.MasterCf ?? StockMasterCf);
+        name ??= NameFor(config.Global.Get("myhostname"));
         var sasl = source.SmtpdConf is { } smtpdConf ? SmtpdConf.Parse(smtpdConf) : SmtpdConf.Empty;
         var import = new ImportContext(config, sasl, name, @namespace);
         if (source.MasterCf is null)
@@ -53,6 +55,12 @@ public static class PostfixImport
         var tlsSource = config.Listeners.Any(l => l.HasCertificate) ? TlsSource.Secret : TlsSource.None;
         var policy = PolicyChain.Standard.Evaluate(new PolicyInput(config, sasl, tlsSource, import.Listeners));
         return new ImportResult(resource, validation.Valid, [.. policy.Findings, .. import.Findings]);
+    }
+
+    private static string NameFor(string hostname)
+    {
+        var name = hostname.ToLowerInvariant().Replace('.', '-');
+        return name.Length is > 0 and <= 63 ? name : "imported";
     }
 }
 

@@ -21,9 +21,9 @@ internal static class ImportedIdentity
 
         var origin = main.Raw("myorigin") ?? "$myhostname";
         var expanded = main.Get("myorigin");
-        import.Spec.Origin = origin == "$mydomain" || (origin != "$myhostname" && expanded == main.Get("mydomain") && expanded != hostname)
-            ? OriginSource.Domain : OriginSource.Hostname;
-        if (origin is not ("$myhostname" or "$mydomain") && expanded != hostname && expanded != main.Get("mydomain"))
+        var domain = main.Get("mydomain");
+        import.Spec.Origin = origin == "$mydomain" || (origin != "$myhostname" && expanded != hostname && expanded == domain) ? OriginSource.Domain : OriginSource.Hostname;
+        if (origin is not ("$myhostname" or "$mydomain") && expanded != hostname && expanded != domain)
             import.Warning(ImportCodes.NotImported, "myorigin", $"myorigin = {origin} is neither $myhostname nor $mydomain, the two spec.origin offers; imported as Hostname. Choose the one that fits.");
 
         TrustedNetworks(import);

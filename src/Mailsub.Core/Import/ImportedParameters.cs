@@ -22,6 +22,8 @@ internal static class ImportedParameters
                 import.Warning(ImportCodes.NotImported, name, $"{name} is deprecated and not imported; if it is still needed, put {instead} in spec.extraConfig.");
             else if (!PostfixParameters.Known.Contains(name))
                 continue; // UnknownParameter (the policy analysis) names it: Postfix ignored it too.
+            else if (PostfixParameters.ValueError(name, value) is { } problem)
+                import.Warning(ImportCodes.NotImported, name, $"{name} is not imported: {problem}, so Postfix could not have used it either.");
             else if (value.Contains('/') || value.Contains('$') || value.Contains('\n'))
                 import.Warning(ImportCodes.NotImported, name, $"{name} = {value} is not imported: it names a file, table or other parameter the pods do not have. " +
                     "Put it in spec.extraConfig once the image or a mounted volume provides what it names.");

@@ -161,6 +161,16 @@ public class PostfixImportTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void A_value_Postfix_would_refuse_is_not_copied()
+    {
+        var result = Import("smtpd_helo_required = maybe");
+
+        Assert.False(result.Resource.Spec.ExtraConfig.ContainsKey("smtpd_helo_required"));
+        Assert.Contains("is not yes or no", Only(result, ImportCodes.NotImported, "smtpd_helo_required").Message);
+        Assert.NotNull(result.Valid);
+    }
+
+    [Fact]
     public void A_parameter_the_operator_renders_is_named_only_when_its_value_changes()
     {
         var result = Import("inet_interfaces = all", "inet_protocols = ipv4", "smtpd_tls_mandatory_protocols = >=TLSv1");

@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
@@ -31,13 +30,13 @@ public static class LintCommand
             if (loaded.Valid is not { } valid)
             {
                 if (json)
-                    Write(Invalid(loaded));
+                    FindingOutput.Write(Invalid(loaded));
                 return ExitCodes.InvalidInput;
             }
             var rendered = PostfixRenderer.Render(valid);
             var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));
             if (json)
-                Write(Json(valid, report));
+                FindingOutput.Write(Json(valid, report));
             else
                 WriteText(valid, report);
             return report.Findings.Any(f => f.Severity == Severity.Error) ? ExitCodes.PolicyError : ExitCodes.Ok;
@@ -45,52 +44,19 @@ public static class LintCommand
         return command;
     }
 
-    private static string Severe(Finding finding) => finding.Severity.ToString().ToLowerInvariant();
-
-    /// <summary>The rendered location when it says more than the field does.</summary>
-    private static string? Rendered(Finding finding) => finding.Location.StartsWith("spec", StringComparison.Ordinal) ? null : finding.Location;
-
     private static void WriteText(ValidSubmission valid, PolicyReport report)
     {
-        if (report.Findings.Count == 0)
-        {
-            Console.Out.WriteLine("no findings");
-        }
-        else
-        {
-            WriteTable(["FIELD", "SEVERITY", "CODE", "RENDERED", "MESSAGE"], report.Findings.Select(f => new[]
-            {
-                SpecField.Of(valid, f.Location) ?? "-", Severe(f), f.Code, Rendered(f) ?? "-", f.Message,
-            }));
-        }
-
+        FindingOutput.WriteTable(Console.Out, report.Findings, f => SpecField.Of(valid, f.Location), "RENDERED");
         Console.Out.WriteLine();
-        WriteTable(["CONDITION", "STATUS", "REASON"], report.Conditions.Select(c => new[] { c.Type, c.Status, c.Reason }));
+        FindingOutput.WriteTable(Console.Out, ["CONDITION", "STATUS", "REASON"], report.Conditions.Select(c => new[] { c.Type, c.Status, c.Reason }));
         Console.Out.WriteLine();
         Console.Out.WriteLine($"policy: {report.Summary}");
-    }
-
-    /// <summary>Columns padded as kubectl pads them; the last one (a message) is left as it is.</summary>
-    private static void WriteTable(string[] header, IEnumerable<string[]> rows)
-    {
-        var all = rows.Prepend(header).ToList();
-        var widths = header.Select((_, i) => all.Max(r => r[i].Length)).ToArray();
-        foreach (var row in all)
-            Console.Out.WriteLine(string.Join("   ", row.Select((cell, i) => i == row.Length - 1 ? cell : cell.PadRight(widths[i]))).TrimEnd());
     }
 
     private static JsonObject Json(ValidSubmission valid, PolicyReport report) => new()
     {
         ["policy"] = report.Summary,
-        ["findings"] = new JsonArray([.. report.Findings.Select(f => new JsonObject
-        {
-            ["field"] = SpecField.Of(valid, f.Location),
-            ["severity"] = Severe(f),
-            ["code"] = f.Code,
-            ["condition"] = f.ConditionType,
-            ["rendered"] = Rendered(f),
-            ["message"] = f.Message,
-        })]),
+        ["findings"] = FindingOutput.Json(report.Findings, f => SpecField.Of(valid, f.Location), "rendered"),
         ["conditions"] = new JsonArray([.. report.Conditions.Select(c => new JsonObject
         {
             ["type"] = c.Type, ["status"] = c.Status, ["reason"] = c.Reason, ["message"] = c.Message,
@@ -104,6 +70,4 @@ public static class LintCommand
             ? new JsonArray(new JsonObject { ["field"] = null, ["message"] = unreadable })
             : new JsonArray([.. loaded.Errors.Select(e => new JsonObject { ["field"] = e.Field, ["message"] = e.Message })]),
     };
-
-    private static void Write(JsonObject json) => Console.Out.WriteLine(json.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
 }

@@ -19,12 +19,16 @@ internal static class FindingOutput
     public static void WriteTable(TextWriter writer, IReadOnlyList<Finding> findings, Func<Finding, string?> field, string detail)
     {
         if (findings.Count == 0)
+        {
             writer.WriteLine("no findings");
+        }
         else
+        {
             WriteTable(writer, ["FIELD", "SEVERITY", "CODE", detail, "MESSAGE"], findings.Select(f => new[]
             {
                 field(f) ?? "-", Severe(f), f.Code, Detail(f) ?? "-", f.Message,
             }));
+        }
     }
 
     /// <summary>Columns padded as kubectl pads them; the last one (a message) is left as it is.</summary>

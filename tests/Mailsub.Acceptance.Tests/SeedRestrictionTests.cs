@@ -63,7 +63,7 @@ public abstract class SeedRestrictionChecks(SampleInstance sample, ITestOutputHe
     public async Task Cram_md5_on_port_25_after_STARTTLS_logs_in_a_stranger_who_then_relays()
     {
         // permit_sasl_authenticated, not permit_mynetworks: the client is outside the trusted networks.
-        string subject = $"authenticated relay on 25 {Guid.NewGuid()}";
+        var subject = $"authenticated relay on 25 {Guid.NewGuid()}";
         using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, SecureSocketOptions.StartTls, MailClient.Outsider))
         {
             Assert.Equal(["CRAM-MD5", "DIGEST-MD5"], client.Smtp.AuthenticationMechanisms.Order());
@@ -82,7 +82,7 @@ public abstract class SeedRestrictionChecks(SampleInstance sample, ITestOutputHe
         {
             using var client = await MailClient.ConnectAsync(Postfix.AsServer(), 25, security, MailClient.Outsider);
             Assert.DoesNotContain("PLAIN", client.Smtp.AuthenticationMechanisms);
-            string reply = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
+            var reply = await client.TryLoginAsync(new SaslMechanismPlain(SeedSample.User, SeedSample.Password));
             output.WriteLine($"25 {security}, AUTH PLAIN (MailKit): {reply}");
             Assert.Matches("^(504|535) ", reply);
         }

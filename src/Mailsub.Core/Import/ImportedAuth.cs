@@ -34,10 +34,13 @@ internal static class ImportedAuth
         auth.Profile = inside.Any(SaslMechanisms.IsPlaintext) ? AuthProfile.Modern : AuthProfile.Seed;
         var noplaintext = outside.Any(o => o.Equals("noplaintext", StringComparison.OrdinalIgnoreCase));
         if (noplaintext && !import.IsSet("smtpd_sasl_tls_security_options"))
+        {
             import.Warning(ImportCodes.Trap, "smtpd_sasl_tls_security_options",
                 "smtpd_sasl_security_options says noplaintext and smtpd_sasl_tls_security_options is unset, so it defaults to $smtpd_sasl_security_options: " +
                 $"PLAIN and LOGIN are refused inside TLS too, leaving {Describe(inside)}. Imported as spec.auth.profile: {auth.Profile}, which keeps that" +
                 (auth.Profile == AuthProfile.Seed ? " (legacy: the server keeps password equivalents). Set it to Modern to offer PLAIN and LOGIN inside TLS only, which is what noplaintext is usually meant to say." : "."));
+        }
+
         if (auth.Profile == AuthProfile.Modern && SaslMechanisms.Offered(mechanisms, outside).Any(SaslMechanisms.IsPlaintext) && !main.IsYes("smtpd_tls_auth_only"))
             import.Info(ImportCodes.Imported, "smtpd_sasl_security_options", "The files offer PLAIN or LOGIN before TLS; imported as spec.auth.profile: Modern, which offers them only inside TLS.");
         else if (auth.Profile == AuthProfile.Seed && !inside.Any(SaslMechanisms.IsLegacy))

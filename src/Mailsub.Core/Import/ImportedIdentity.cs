@@ -1,7 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
 using Mailsub.Core.Api;
-using Mailsub.Core.Policy;
 
 namespace Mailsub.Core.Import;
 
@@ -37,8 +36,11 @@ internal static class ImportedIdentity
             // Unset, Postfix derives mynetworks from the host's interfaces; the files cannot say which.
             var style = main.Get("mynetworks_style").ToLowerInvariant();
             if (style != "host")
+            {
                 import.Warning(ImportCodes.Trap, "mynetworks", $"mynetworks is unset, so Postfix trusted every host on the server's {(style == "class" ? "class A/B/C networks" : "subnets")} (mynetworks_style = {style}) without authentication. " +
                     "Imported as loopback only (spec.trustedNetworks); add the clients that must relay without a login, if any.");
+            }
+
             return;
         }
         var networks = new List<string>();
@@ -58,9 +60,11 @@ internal static class ImportedIdentity
         }
         import.Spec.TrustedNetworks = networks;
         if (beyondLoopback.Count > 0)
+        {
             import.Warning(ImportCodes.Trap, "mynetworks", $"mynetworks trusts {string.Join(", ", beyondLoopback)} beyond loopback: every client there relays without authentication (permit_mynetworks). " +
                 "In a cluster clients reach the pods through a Service, often with a node's or proxy's address, so the old LAN ranges rarely mean the same clients. " +
                 "Keep in spec.trustedNetworks only addresses that must relay without a login, and give everyone else one (spec.auth.users).");
+        }
     }
 
     private static bool IsLoopback(IPAddress address, int prefix) =>

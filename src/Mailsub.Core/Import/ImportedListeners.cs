@@ -37,8 +37,10 @@ internal static class ImportedListeners
         foreach (var (kind, port) in new[] { (ListenerKind.Submission, 587), (ListenerKind.Submissions, 465) })
         {
             if (!found.ContainsKey(kind))
+            {
                 import.Info(ImportCodes.Imported, $"spec.listeners.{Name(kind)}", $"master.cf has no {Name(kind)} listener ({port}), so spec.listeners.{Name(kind)} is disabled, as in the files. " +
                     $"Enable it: clients should submit on 587 (STARTTLS) and 465 (implicit TLS) with TLS required before AUTH (RFC 8314).");
+            }
         }
         import.Listeners.Sort((a, b) => a.Port.CompareTo(b.Port));
     }

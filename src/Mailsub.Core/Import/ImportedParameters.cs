@@ -19,14 +19,22 @@ internal static class ImportedParameters
                 continue;
             var value = import.Main.Raw(name) ?? "";
             if (PostfixParameters.Deprecated.TryGetValue(name, out var instead))
+            {
                 import.Warning(ImportCodes.NotImported, name, $"{name} is deprecated and not imported; if it is still needed, put {instead} in spec.extraConfig.");
+            }
             else if (!PostfixParameters.Known.Contains(name))
+            {
                 continue; // UnknownParameter (the policy analysis) names it: Postfix ignored it too.
+            }
             else if (PostfixParameters.ValueError(name, value) is { } problem)
+            {
                 import.Warning(ImportCodes.NotImported, name, $"{name} is not imported: {problem}, so Postfix could not have used it either.");
+            }
             else if (value.Contains('/') || value.Contains('$') || value.Contains('\n'))
+            {
                 import.Warning(ImportCodes.NotImported, name, $"{name} = {value} is not imported: it names a file, table or other parameter the pods do not have. " +
                     "Put it in spec.extraConfig once the image or a mounted volume provides what it names.");
+            }
             else
             {
                 import.Spec.ExtraConfig[name] = value;
@@ -57,11 +65,15 @@ internal static class ImportedParameters
                     continue;
                 var location = $"{source.Label}/{option.Name}";
                 if (PostfixParameters.Reserved.TryGetValue(option.Name, out var owner) || target?.Parameters.IsOverridden(option.Name) == true)
+                {
                     import.Warning(ImportCodes.RenderedByOperator, location, $"-o {option.Name}={option.Value} on port {port} is not imported: Mailsub renders {option.Name} = {target?.Parameters.Get(option.Name)} there" +
                         (owner is null ? " for this kind of listener." : $"; {Owner(owner)}."));
+                }
                 else
+                {
                     import.Warning(ImportCodes.NotImported, location, $"-o {option.Name}={option.Value} on port {port} is not imported: Mailsub has no per-listener parameters. " +
                         "Put it in spec.extraConfig if every listener may have it, or leave it out.");
+                }
             }
         }
     }

@@ -31,7 +31,9 @@ internal static class ImportedRestrictions
                 "so a later change to the recipient checks cannot open the relay. The recipient list keeps it too, as in the files.");
         }
         else
+        {
             import.Warning(ImportCodes.NotImported, "smtpd_relay_restrictions", $"Neither restriction list ends relaying with reject_unauth_destination; spec.restrictions.relay keeps Mailsub's default ({string.Join(", ", restrictions.Relay)}) rather than an open relay.");
+        }
     }
 
     private static List<string> Clean(ImportContext import, string parameter)

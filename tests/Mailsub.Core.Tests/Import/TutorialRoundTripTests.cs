@@ -1,4 +1,3 @@
-using Mailsub.Core.Import;
 using Mailsub.Core.Policy;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Validation;

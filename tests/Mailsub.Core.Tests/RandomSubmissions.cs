@@ -18,7 +18,6 @@ public static class RandomSubmissions
         "2001:db8::/32", "[2001:db8:1::]/48", "fd00::/8", "172.16.0.0/12",
     ];
     // Ends relay control: without one of these, anything permitted before may go anywhere.
-    private static readonly string[] RelayGuards = ["defer_unauth_destination", "reject_unauth_destination"];
     private static readonly string[] RelayPermits = ["permit_sasl_authenticated", "permit_mynetworks", "permit_tls_clientcerts", "permit_auth_destination"];
     private static readonly string[] RecipientChecks =
     [
@@ -83,7 +82,7 @@ public static class RandomSubmissions
             },
             Restrictions = new RestrictionsSpec
             {
-                Relay = [.. Subset(random, RelayPermits, 0, 3), Pick(random, RelayGuards)],
+                Relay = [.. Subset(random, RelayPermits, 0, 3), Pick(random, RestrictionNames.RelayGuards.Order().ToArray())],
                 Recipient = Subset(random, RecipientChecks, 0, RecipientChecks.Length),
             },
             RelayHost = Chance(random) ? RelayHost(random) : null,

@@ -43,4 +43,8 @@ public static class RestrictionNames
     /// </summary>
     public static readonly FrozenSet<string> StartGuards =
         new[] { "reject_unauth_destination", "defer_unauth_destination", "reject", "defer", "defer_if_permit" }.ToFrozenSet(StringComparer.Ordinal);
+
+    /// <summary>Ends relay control: without one of these, anything permitted before may go anywhere.</summary>
+    public static readonly FrozenSet<string> RelayGuards =
+        new[] { "reject_unauth_destination", "defer_unauth_destination" }.ToFrozenSet(StringComparer.Ordinal);
 }

@@ -187,6 +187,9 @@ public sealed class MasterService(
 
     public bool IsInet => Type == "inet";
 
+    /// <summary>A delivery service of the SMTP client, smtp(8) (Postfix's own smtp and relay).</summary>
+    public bool IsSmtpClient => Type == "unix" && Command == "smtp";
+
     /// <summary>The TCP port of an inet service: numeric, or the IANA name Postfix resolves through /etc/services.</summary>
     public int? Port => !IsInet ? null : PortOf(Name[(Name.LastIndexOf(':') + 1)..]);
 

@@ -77,7 +77,7 @@ public static class QueueHandoff
     /// relay host took the message but before it said so is sent again: a duplicate, not a loss.
     /// </summary>
     public static string ClientMasterCf(string masterCf) =>
-        MasterCf.WithoutServices(masterCf, service => service.IsInet || service is { Type: "unix", Command: "smtp" }) +
+        MasterCf.WithoutServices(masterCf, service => service.IsInet || service.IsSmtpClient) +
         $"{Transport} unix  -       -       n       -       -       smtp\n  -o syslog_name=postfix/{Transport}\n";
 
     /// <summary>

@@ -126,7 +126,7 @@ public static class AuthRules
     public static IEnumerable<Finding> RelayHostCredentialsUnprotected(PolicyInput input)
     {
         var config = input.Config;
-        var clients = config.Master.Services.Where(s => s is { Type: "unix", Command: "smtp" }).Select(config.For).ToList();
+        var clients = config.Master.Services.Where(s => s.IsSmtpClient).Select(config.For).ToList();
         foreach (var parameters in clients.Count > 0 ? clients : [config.Global])
         {
             if (!parameters.IsYes("smtp_sasl_auth_enable"))

@@ -4,7 +4,7 @@ namespace Mailsub.Entrypoint.Tests.Integration;
 
 /// <summary>
 /// /readyz on listeners that read a PROXY protocol header first (spec.listeners.*.proxyProtocol
-/// V1V2): Fixtures/modern with smtpd_upstream_proxy_protocol=haproxy on 587 and 465, as the
+/// V1V2): the modern sample's config with smtpd_upstream_proxy_protocol=haproxy on 587 and 465, as the
 /// operator renders it, on a real Postfix.
 /// </summary>
 [Collection(PostfixCollection.Name)]
@@ -16,7 +16,7 @@ public sealed class ProxyReadinessTests
         var config = Directory.CreateTempSubdirectory("mailsub-proxy-fixture-").FullName;
         try
         {
-            foreach (var file in Directory.GetFiles(Fixtures.Modern))
+            foreach (var file in Directory.GetFiles(Fixtures.Modern.Directory))
                 File.Copy(file, Path.Combine(config, Path.GetFileName(file)));
             var masterCf = Path.Combine(config, "master.cf");
             var proxied = string.Join('\n', File.ReadAllLines(masterCf).SelectMany(line =>

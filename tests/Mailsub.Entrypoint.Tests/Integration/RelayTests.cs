@@ -12,19 +12,15 @@ public sealed class RelayTests(ITestOutputHelper output)
     [Fact]
     public async Task Mail_reaches_a_smarthost_that_requires_AUTH_with_the_mounted_credentials_and_their_updates()
     {
-        // The hand-written modern config relays on 587 for authenticated clients only
-        // (permit_sasl_authenticated, reject). The smarthost gets another name: the submitting
-        // Postfix would call a server greeting with its own hostname a mail loop.
-        await using var smarthost = await PostfixInstance.StartAsync(new PostfixInstanceOptions
-        {
-            ConfigDirectory = Fixtures.Modern,
-            Users = new Dictionary<string, string> { ["relayuser"] = "relay-secret" },
-            MainCfParameters = new Dictionary<string, string> { ["myhostname"] = "smarthost.example.test" },
-        });
+        // The smarthost runs the seed sample's config: another hostname (the submitting Postfix
+        // would call a server greeting with its own a mail loop), CRAM-MD5 inside TLS, and no
+        // sender login map that would refuse relayuser sending alice's mail.
+        await using var smarthost = await PostfixInstance.StartAsync(
+            Fixtures.Seed.Options(users: new Dictionary<string, string> { ["relayuser"] = "relay-secret" }));
         var relayhost = $"[{smarthost.Host}]:{smarthost.Port(587)}";
         await using var postfix = await PostfixInstance.StartAsync(new PostfixInstanceOptions
         {
-            ConfigDirectory = Fixtures.Modern,
+            ConfigDirectory = Fixtures.Modern.Directory,
             Users = Fixtures.Users,
             // What main.cf.sbn renders for a relayHost with a credentialsSecretRef.
             MainCfParameters = new Dictionary<string, string>
@@ -70,7 +66,7 @@ public sealed class RelayTests(ITestOutputHelper output)
         using (var client = await Submission.ConnectAsync(postfix, 587))
         {
             await client.AuthenticateAsync(new SaslMechanismPlain("alice", "alice-secret"));
-            await client.SendAsync(Submission.Message("alice@example.test", subject));
+            await client.SendAsync(Submission.Message(Fixtures.Modern.Address("alice"), subject));
             await client.DisconnectAsync(quit: true);
         }
         try

@@ -20,7 +20,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         using (var client = await Submission.ConnectAsync(postfix, 587))
         {
             await client.AuthenticateAsync(new SaslMechanismPlain("alice", "alice-secret"));
-            await client.SendAsync(Submission.Message("alice@example.test", subject));
+            await client.SendAsync(Submission.Message(Fixtures.Modern.Address("alice"), subject));
             await client.DisconnectAsync(quit: true);
         }
         Assert.True(await postfix.Output.WaitForAsync("status=deferred", TimeSpan.FromSeconds(15)), postfix.Describe());

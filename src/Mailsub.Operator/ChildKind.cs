@@ -45,10 +45,28 @@ public sealed class ChildKind
     /// </summary>
     public bool ReadByName { get; private init; }
 
-    /// <summary>Trims each object before it is cached; null keeps all of it.</summary>
+    /// <summary>Trims each object before it is cached; null keeps all of it. An apply body is
+    /// compared with the cached object after the same trim.</summary>
     public Action<JsonObject>? Transform { get; private init; }
 
-    public static readonly ChildKind ConfigMap = new(ChildServed.Always, WellKnownResources.ConfigMaps);
+    public static readonly ChildKind ConfigMap = new(ChildServed.Always, WellKnownResources.ConfigMaps)
+    {
+        // Each value as its hash: the rendered files (12.6 KB a ConfigMap, 30 KB of heap once
+        // parsed) are only ever compared with an apply body, which ChildApplier hashes the same way.
+        Transform = c =>
+        {
+            foreach (var field in new[] { "data", "binaryData" })
+            {
+                if (c[field] is JsonObject values)
+                {
+                    foreach (var key in values.Select(v => v.Key).ToArray())
+                    {
+                        values[key] = "sha256:" + ChildApplier.Hash(values[key]?.GetValue<string>() ?? "");
+                    }
+                }
+            }
+        },
+    };
 
     public static readonly ChildKind Secret = new(ChildServed.Always, WellKnownResources.Secrets)
     {
@@ -73,6 +91,10 @@ public sealed class ChildKind
 
     /// <summary>Every kind a submission owns, in the order prune walks them. A new kind is a row here (and its builder in the core's ChildObjects).</summary>
     public static readonly IReadOnlyList<ChildKind> All = [ConfigMap, Secret, Deployment, Service, DisruptionBudget, Certificate];
+
+    /// <summary>The kind of a resource <see cref="ResourceOf"/> returned.</summary>
+    public static ChildKind Of(ApiResource resource) =>
+        All.FirstOrDefault(k => k.Versions.Contains(resource)) ?? throw new ArgumentException($"No child kind {resource}: add it to ChildKind.All.");
 
     /// <summary>The resource of a built child, by the apiVersion and kind its builder set.</summary>
     public static ApiResource ResourceOf(string apiVersion, string kind)

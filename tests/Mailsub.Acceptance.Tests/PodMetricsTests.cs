@@ -15,7 +15,6 @@ public sealed class PodMetricsTests(ModernSampleWithPort25 sample, ITestOutputHe
 {
     private const string Accepted = "postfix_smtpd_messages_processed_total{sasl_method=\"PLAIN\"}";
     private const string Cleaned = "postfix_cleanup_messages_processed_total";
-    private const string RelayDenied = "postfix_smtpd_messages_rejected_total{code=\"554\",reason=\"relay_access_denied\"}";
     private const string AuthFailures = "postfix_smtpd_sasl_authentication_failures_total";
     private const string Connects = "postfix_smtpd_connects_total";
 
@@ -61,17 +60,22 @@ public sealed class PodMetricsTests(ModernSampleWithPort25 sample, ITestOutputHe
         Assert.All(series, s => Assert.Matches("cipher=\"ECDHE-[A-Z0-9-]+\"", s.Key));
     }
 
-    [Fact]
-    public async Task A_relay_attempt_by_a_stranger_counts_as_rejected_with_its_code_and_reason()
+    /// <summary>On 25 the relay restrictions refuse a stranger's remote recipient; on 587 (after
+    /// STARTTLS, without AUTH) the submission service refuses the client itself.</summary>
+    [Theory]
+    [InlineData(25, "", "554 5.7.1 <victim@remote.example>: Relay access denied", "relay_access_denied")]
+    [InlineData(587, "--tls", "Client host rejected", "client_rejected")]
+    public async Task A_relay_attempt_by_a_stranger_counts_as_rejected_with_its_code_and_reason(int port, string tls, string reply, string reason)
     {
+        var series = $"postfix_smtpd_messages_rejected_total{{code=\"554\",reason=\"{reason}\"}}";
         var before = await Postfix.ScrapeAsync();
-        var transcript = await Swaks.RunAsync(Postfix, 25, MailClient.Outsider,
-            "--from", "someone@example.org", "--to", "victim@remote.example", "--quit-after", "RCPT");
+        var transcript = await Swaks.RunAsync(Postfix, port, MailClient.Outsider,
+            [.. tls.Length > 0 ? [tls] : Array.Empty<string>(), "--from", "someone@example.org", "--to", "victim@remote.example", "--quit-after", "RCPT"]);
         output.WriteLine(transcript);
-        Assert.Contains("554 5.7.1 <victim@remote.example>: Relay access denied", transcript);
+        Assert.Contains(reply, transcript);
 
-        var after = await Postfix.WaitForMetricAsync(RelayDenied, before[RelayDenied] + 1);
-        Assert.Equal(before[RelayDenied] + 1, after[RelayDenied]);
+        var after = await Postfix.WaitForMetricAsync(series, before[series] + 1);
+        Assert.Equal(before[series] + 1, after[series]);
         Assert.Equal(before[Accepted], after[Accepted]);
     }
 

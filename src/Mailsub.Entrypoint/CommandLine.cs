@@ -16,7 +16,8 @@ public static class CommandLine
         "  --listen ADDRESS  overrides inet_interfaces\n" +
         "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n" +
         "  --health PORT     answer the kubelet's probes on PORT: /livez (master runs), /readyz (each\n" +
-        "                    --check listener greets with 220; false from the start of a drain)\n" +
+        "                    --check listener greets with 220; false from the start of a drain),\n" +
+        "                    and Prometheus: /metrics (counted from Postfix's log, the queue, reloads)\n" +
         "  --check PORT      a listener /readyz talks SMTP to; PORT/tls for implicit TLS (465/tls),\n" +
         "                    /proxy when it expects a PROXY protocol header first (587/proxy, 465/tls/proxy)\n";
 

@@ -30,6 +30,8 @@ public sealed record ListenerCheck(int Port, bool ImplicitTls, bool Proxy = fals
 /// TLS first on an implicit-TLS port, read the 220 banner, QUIT. It turns false the moment a drain
 /// begins, so the Service stops sending clients before the listeners close. <c>/livez</c> is true
 /// while master runs, draining or not: a long drain must not be killed as a hung container.
+/// <c>/metrics</c> serves the pod's own numbers (<see cref="PostfixMetrics"/>) in Prometheus' text
+/// format on the same port, for a PodMonitor: one server, one port the pod already opens.
 /// </summary>
 internal sealed class HealthServer : IDisposable
 {
@@ -39,15 +41,18 @@ internal sealed class HealthServer : IDisposable
     private readonly TcpListener _listener;
     private readonly IReadOnlyList<ListenerCheck> _checks;
     private readonly Func<bool> _masterAlive;
+    private readonly Func<CancellationToken, Task<string>>? _metrics;
     private readonly CancellationTokenSource _stop = new();
     private readonly SemaphoreSlim _checking = new(1, 1);
     private volatile bool _draining;
     private (DateTime At, string? Failure) _last = (DateTime.MinValue, null);
 
-    public HealthServer(int port, IReadOnlyList<ListenerCheck> checks, Func<bool> masterAlive)
+    public HealthServer(int port, IReadOnlyList<ListenerCheck> checks, Func<bool> masterAlive,
+        Func<CancellationToken, Task<string>>? metrics = null)
     {
         _checks = checks;
         _masterAlive = masterAlive;
+        _metrics = metrics;
         // IPv4 only: the kubelet probes the pod's IPv4 address, and some pods have no IPv6 at all.
         _listener = new TcpListener(IPAddress.Any, port);
         _listener.Start();
@@ -93,14 +98,19 @@ internal sealed class HealthServer : IDisposable
             using var reader = new StreamReader(stream, Encoding.ASCII, leaveOpen: true);
             var requestLine = await reader.ReadLineAsync(timeout.Token) ?? "";
             var path = requestLine.Split(' ') is [_, var p, ..] ? p : "";
+            await SkipHeadersAsync(reader, timeout.Token);
+            var contentType = "text/plain";
             var (code, body) = path switch
             {
-                "/livez" => _masterAlive() ? (200, "ok") : (503, "Postfix master is not running"),
+                "/livez" => _masterAlive() ? (200, "ok\n") : (503, "Postfix master is not running\n"),
                 "/readyz" => await ReadinessAsync(timeout.Token),
-                _ => (404, "try /livez or /readyz"),
+                "/metrics" when _metrics is not null => (200, await _metrics(timeout.Token)),
+                _ => (404, _metrics is null ? "try /livez or /readyz\n" : "try /livez, /readyz or /metrics\n"),
             };
+            if (path == "/metrics" && code == 200)
+                contentType = "text/plain; version=0.0.4; charset=utf-8";
             var response = $"HTTP/1.1 {code} {(code == 200 ? "OK" : code == 404 ? "Not Found" : "Service Unavailable")}\r\n" +
-                $"Content-Type: text/plain\r\nContent-Length: {Encoding.UTF8.GetByteCount(body) + 1}\r\nConnection: close\r\n\r\n{body}\n";
+                $"Content-Type: {contentType}\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}";
             await stream.WriteAsync(Encoding.UTF8.GetBytes(response), timeout.Token);
         }
         catch (Exception e) when (e is IOException or OperationCanceledException or SocketException)
@@ -109,12 +119,23 @@ internal sealed class HealthServer : IDisposable
         }
     }
 
+    /// <summary>Reads the request headers up to the empty line before the answer: closing a socket
+    /// with unread input sends a reset, which can make the client drop the answer it has not read.</summary>
+    private static async Task SkipHeadersAsync(StreamReader reader, CancellationToken ct)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            if (await reader.ReadLineAsync(ct) is not { Length: > 0 })
+                return;
+        }
+    }
+
     private async Task<(int, string)> ReadinessAsync(CancellationToken ct)
     {
         if (_draining)
-            return (503, "draining: the listeners are closing");
+            return (503, "draining: the listeners are closing\n");
         if (!_masterAlive())
-            return (503, "Postfix master is not running");
+            return (503, "Postfix master is not running\n");
         // Probes from several kubelet workers and a busy period share one round of checks.
         await _checking.WaitAsync(ct);
         try
@@ -126,7 +147,7 @@ internal sealed class HealthServer : IDisposable
         {
             _checking.Release();
         }
-        return _last.Failure is { } failure ? (503, failure) : (200, "ok");
+        return _last.Failure is { } failure ? (503, failure + "\n") : (200, "ok\n");
     }
 
     private async Task<string?> FirstFailureAsync(CancellationToken ct)

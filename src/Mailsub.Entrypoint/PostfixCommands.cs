@@ -83,12 +83,19 @@ internal sealed class PostfixCommands(PostfixTools tools)
     /// <summary>The deliverable messages in the queue, or null when postqueue failed or hung: a
     /// queue that could not be read must not pass for an empty one, or a drain would stop master
     /// on mail.</summary>
-    public async Task<int?> DeliverableCountAsync(string configDir)
+    public async Task<int?> DeliverableCountAsync(string configDir) =>
+        await QueueJsonAsync(configDir) is { } json ? QueueStatus.Deliverable(json) : null;
+
+    /// <summary>Messages per queue, or null when postqueue failed or hung.</summary>
+    public async Task<IReadOnlyDictionary<string, int>?> QueueDepthsAsync(string configDir) =>
+        await QueueJsonAsync(configDir) is { } json ? QueueStatus.ByQueue(json) : null;
+
+    private async Task<string?> QueueJsonAsync(string configDir)
     {
         try
         {
             var result = await ToolRunner.RunAsync(tools.Postqueue, ["-c", configDir, "-j"], Quick);
-            return result.ExitCode == 0 ? QueueStatus.Deliverable(result.StandardOutput) : null;
+            return result.ExitCode == 0 ? result.StandardOutput : null;
         }
         catch (TimeoutException)
         {
@@ -97,20 +104,20 @@ internal sealed class PostfixCommands(PostfixTools tools)
     }
 
     /// <summary>
-    /// Starts master itself in the foreground (<c>master -s</c>), with its output inherited, so
-    /// the log (maillog_file = /dev/stdout) goes wherever the entrypoint's stdout goes. Not
+    /// Starts master itself in the foreground (<c>master -s</c>). Not
     /// <c>postfix start-fg</c>: that runs postfix-script, which starts <c>master -s</c> as a child;
     /// master makes itself a session leader, so a signal to the entrypoint's process group (what
     /// timeout, systemd and <c>kill -TERM -PGID</c> send) ended the script and left master
     /// serving, reparented to init. In its own session master hears only the entrypoint, which
-    /// drains and stops it.
+    /// drains and stops it. Its stdout is a pipe that <see cref="LogStream"/> copies to the
+    /// entrypoint's, counting the log on the way; stderr stays the container's.
     /// </summary>
     public async Task<Process> StartMasterAsync(string configDir)
     {
         var (values, problems) = await ValuesAsync(configDir, expand: true, "daemon_directory");
         if (problems.Count > 0)
             throw new InvalidOperationException($"cannot find Postfix's master: {string.Join("; ", problems)}");
-        var start = new ProcessStartInfo(Path.Combine(values["daemon_directory"], "master")) { UseShellExecute = false };
+        var start = new ProcessStartInfo(Path.Combine(values["daemon_directory"], "master")) { UseShellExecute = false, RedirectStandardOutput = true };
         foreach (var argument in new[] { "-s", "-c", configDir })
             start.ArgumentList.Add(argument);
         return Process.Start(start) ?? throw new InvalidOperationException("could not start Postfix's master");

@@ -8,17 +8,22 @@ public static class QueueStatus
 {
     /// <summary>Messages that could still be delivered: everything but the hold queue, which
     /// only an administrator releases.</summary>
-    public static int Deliverable(string postqueueJson)
+    public static int Deliverable(string postqueueJson) =>
+        ByQueue(postqueueJson).Where(q => q.Key != "hold").Sum(q => q.Value);
+
+    /// <summary>Messages per queue_name (active, deferred, hold, incoming, maildrop); a queue
+    /// with none is absent.</summary>
+    public static IReadOnlyDictionary<string, int> ByQueue(string postqueueJson)
     {
-        var count = 0;
+        var counts = new Dictionary<string, int>(StringComparer.Ordinal);
         foreach (var line in TextLines.Split(postqueueJson))
         {
             if (line.Length == 0)
                 continue;
             using var message = JsonDocument.Parse(line);
-            if (!message.RootElement.TryGetProperty("queue_name", out var queue) || queue.GetString() != "hold")
-                count++;
+            var queue = message.RootElement.TryGetProperty("queue_name", out var name) ? name.GetString() ?? "" : "";
+            counts[queue] = counts.GetValueOrDefault(queue) + 1;
         }
-        return count;
+        return counts;
     }
 }

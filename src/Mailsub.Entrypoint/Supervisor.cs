@@ -19,6 +19,7 @@ internal sealed class Supervisor
     private readonly PostfixCommands _postfix;
     private readonly RuntimeConfigStore _store;
     private readonly RuntimeInstaller _installer;
+    private readonly PostfixMetrics _metrics = new();
 
     public Supervisor(EntrypointOptions options, PostfixTools tools)
     {
@@ -54,9 +55,11 @@ internal sealed class Supervisor
 
         // "postfix check" just passed on this very config, so master is started directly.
         using var master = await _postfix.StartMasterAsync(_state.ConfigLink);
+        var log = LogStream.CopyAsync(master.StandardOutput.BaseStream, Console.OpenStandardOutput(), _metrics.Count);
         Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
         using var health = _options.HealthPort is { } port
-            ? new HealthServer(port, _options.Checks ?? [], () => !master.HasExited)
+            ? new HealthServer(port, _options.Checks ?? [], () => !master.HasExited,
+                async _ => _metrics.Render(await _postfix.QueueDepthsAsync(_state.ConfigLink)))
             : null;
 
         var attempted = inputs.Fingerprint;
@@ -69,6 +72,7 @@ internal sealed class Supervisor
             await Task.WhenAny(tick, masterExit);
             if (masterExit.IsCompleted)
             {
+                await FinishLogAsync(log);
                 Report.Error($"Postfix master exited with status {master.ExitCode}; the log lines above say why. " +
                     "Exiting so that the container is restarted.");
                 return 1;
@@ -107,12 +111,14 @@ internal sealed class Supervisor
             }
             if (problems.Count > 0)
             {
+                _metrics.ConfigRejected();
                 Report.Error("the changed configuration was rejected; Postfix keeps serving the " +
                     "previous one. Fix the MailSubmission resource (or the mounted files); the " +
                     "entrypoint retries as soon as they change again:", problems);
                 continue;
             }
             appliedInputs = current;
+            _metrics.ConfigApplied();
             if (plan.Reload)
                 await ReloadAsync("installed the changed configuration");
             Report.Info($"applied the changes ({Describe(plan)}) in {took.Elapsed.TotalSeconds:0.00} s");
@@ -127,7 +133,23 @@ internal sealed class Supervisor
             Report.Info($"stopping: not ready any more; serving {ServiceDrainDelay.TotalSeconds:0} s more while the Service forgets this pod");
             await Task.Delay(ServiceDrainDelay);
         }
-        return await DrainAndStopAsync(master, appliedInputs);
+        var exitCode = await DrainAndStopAsync(master, appliedInputs);
+        await FinishLogAsync(log);
+        return exitCode;
+    }
+
+    /// <summary>Waits for the last log lines master's daemons wrote to reach stdout; a daemon
+    /// that outlived master and still holds the pipe is not waited for long.</summary>
+    private static async Task FinishLogAsync(Task log)
+    {
+        try
+        {
+            await log.WaitAsync(TimeSpan.FromSeconds(2));
+        }
+        catch (Exception e) when (e is TimeoutException or IOException)
+        {
+            // What was read is on stdout already.
+        }
     }
 
     private IEnumerable<string> InputDirectories =>
@@ -178,6 +200,7 @@ internal sealed class Supervisor
     private async Task<bool> ReloadAsync(string what)
     {
         var result = await _postfix.ReloadAsync(_state.ConfigLink);
+        _metrics.Reloaded(result.ExitCode == 0);
         if (result.ExitCode != 0)
         {
             Report.Error($"{what}, but \"postfix reload\" failed (status {result.ExitCode}): {result.Output.Trim()}. " +

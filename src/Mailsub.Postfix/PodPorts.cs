@@ -6,7 +6,8 @@ namespace Mailsub.Postfix;
 /// </summary>
 public static class PodPorts
 {
-    /// <summary>The entrypoint's answers to the kubelet's probes (<c>--health</c>: /livez, /readyz). Not a client port.</summary>
+    /// <summary>The entrypoint's answers to the kubelet's probes (<c>--health</c>: /livez, /readyz) and to
+    /// Prometheus (/metrics, the chart's PodMonitor). Not a client port.</summary>
     public const int Health = 8025;
 
     /// <summary>What the pod uses <paramref name="port"/> for itself, or null when a listener may take it.</summary>

@@ -7,12 +7,14 @@ namespace Mailsub.Acceptance.Tests;
 
 /// <summary>
 /// spec.limits.authAttemptsPerMinutePerClient on a real Postfix: a client that keeps guessing is
-/// refused once over the limit, while another client still logs in.
+/// refused once over the limit, while another client still logs in; the pod's /metrics counts
+/// the failures and the refusal.
 /// </summary>
 [Collection(PostfixCollection.Name)]
 public sealed class AuthRateLimitTests(ITestOutputHelper output)
 {
     private const int Limit = 3;
+    private const string RateLimited = "mailsub_smtpd_rate_limit_exceeded_total{limit=\"auth_rate\"}";
 
     [Fact]
     public async Task A_guessing_client_is_refused_over_the_limit_and_another_still_logs_in()
@@ -36,5 +38,11 @@ public sealed class AuthRateLimitTests(ITestOutputHelper output)
 
         using var other = await MailClient.ConnectAsync(postfix.AsServer(), 587, source: IPAddress.Parse("127.0.0.6"));
         await other.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
+
+        // The pod's /metrics counted each wrong guess and the refusal.
+        var scrape = await postfix.WaitForMetricAsync(RateLimited, 1);
+        output.WriteLine(scrape.Text);
+        Assert.Equal(1, scrape[RateLimited]);
+        Assert.Equal(Limit, scrape["postfix_smtpd_sasl_authentication_failures_total"]);
     }
 }

@@ -29,6 +29,9 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
 {
     private PostfixInstance Postfix => sample.Postfix;
 
+    private const string Reloaded = "mailsub_postfix_reloads_total{result=\"success\"}";
+    private const string ConfigRejected = "mailsub_postfix_config_rejected_total";
+
     private int MasterPid => Postfix.MasterProcessId ?? throw new Xunit.Sdk.XunitException($"no master runs\n{Postfix.Describe()}");
 
     private async Task<uint> AdvertisedSizeAsync()
@@ -42,6 +45,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
     {
         var master = MasterPid;
         var before = await AdvertisedSizeAsync();
+        var reloads = (await Postfix.ScrapeAsync())[Reloaded];
         using var open = await MailClient.ConnectAsync(Postfix.AsServer(), 587);
         await open.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));
 
@@ -65,6 +69,11 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
             Assert.True(attempts.Any(a => a.Live < TimeSpan.FromSeconds(2)),
                 $"no change was live within 2 s: {string.Join(", ", attempts.Select(a => $"{a.Live?.TotalSeconds:0.000} s"))} " +
                 $"(load average {File.ReadAllText("/proc/loadavg").Trim()})\n{Postfix.Describe()}");
+
+            // Each change was one reload (the entrypoint's own count, on /metrics).
+            var scrape = await Postfix.WaitForMetricAsync(Reloaded, reloads + attempts.Count);
+            Assert.Equal(reloads + attempts.Count, scrape[Reloaded]);
+            Assert.Equal(1, scrape["mailsub_postfix_config_last_apply_successful"]);
 
             // The session opened before the reloads delivers after them.
             var subject = $"across the reload {Guid.NewGuid()}";
@@ -165,6 +174,7 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
         // expands to ($mail_version, "3.7.11") is Postfix's to judge, and Postfix refuses it.
         var before = await AdvertisedSizeAsync();
         var errorsBefore = Postfix.Errors.Lines.Count;
+        var metricsBefore = await Postfix.ScrapeAsync();
         try
         {
             Samples.Apply(Postfix, Samples.Read("modern").WithMessageSize(before + 4096).WithExtraConfig("default_process_limit", "$mail_version"));
@@ -173,6 +183,10 @@ public sealed class ReloadTests(ModernSample sample, ITestOutputHelper output) :
             var report = string.Join("\n", Postfix.Errors.Lines.Skip(errorsBefore));
             output.WriteLine($"default_process_limit = $mail_version, entrypoint stderr:\n{report}");
             Assert.Contains("bad numerical configuration: default_process_limit", report);
+            var scrape = await Postfix.ScrapeAsync();
+            Assert.Equal(metricsBefore[ConfigRejected] + 1, scrape[ConfigRejected]);
+            Assert.Equal(0, scrape["mailsub_postfix_config_last_apply_successful"]);
+            Assert.Equal(metricsBefore[Reloaded], scrape[Reloaded]);
             Assert.Equal(before, await AdvertisedSizeAsync());
             using (var client = await MailClient.ConnectAsync(Postfix.AsServer(), 465))
                 await client.LoginAsync(new SaslMechanismPlain("alice", "alice-secret"));

@@ -9,6 +9,7 @@ public class ChartTemplateTests
         { "defaults", [] },
         { "namespaced", ["--set", "watchNamespaces={mail,mail-staging}"] },
         { "serviceMonitor", ["--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.serviceMonitor.labels.release=prometheus"] },
+        { "podMonitor", ["--set", "metrics.podMonitor.enabled=true", "--set", "metrics.podMonitor.labels.release=prometheus"] },
         { "networkPolicy", ["--set", "networkPolicy.enabled=true", "--set", "networkPolicy.apiServer.cidrs={10.0.0.1/32}"] },
         { "single replica", ["--set", "replicaCount=1", "--set", "leaderElection.enabled=false"] },
     };
@@ -65,6 +66,7 @@ public class ChartTemplateTests
         Assert.Equal(1L, (long)rendered.Single("PodDisruptionBudget")["spec"]!["minAvailable"]!);
         Assert.Single(rendered.OfKind("ClusterRole"));
         Assert.DoesNotContain("ServiceMonitor", rendered.Kinds);
+        Assert.DoesNotContain("PodMonitor", rendered.Kinds);
         Assert.DoesNotContain("NetworkPolicy", rendered.Kinds);
     }
 
@@ -135,6 +137,22 @@ public class ChartTemplateTests
         Assert.Equal(["Ingress", "Egress"], policy["spec"]!["policyTypes"]!.AsArray().Select(t => (string)t!));
         var ingressPorts = policy["spec"]!["ingress"]!.AsArray().SelectMany(r => r!["ports"]!.AsArray()).Select(p => (long)p!["port"]!);
         Assert.Equal([8080L, 8081L], ingressPorts);
+    }
+
+    [Fact]
+    public async Task The_pod_monitor_scrapes_the_postfix_pods_health_port_in_the_watched_namespaces()
+    {
+        var monitor = (await Rendered.TemplateAsync("--set", "metrics.podMonitor.enabled=true")).Single("PodMonitor");
+        var endpoint = monitor["spec"]!["podMetricsEndpoints"]![0]!;
+        // The container port name and labels PostfixDeployment gives the Postfix pods.
+        Assert.Equal(Mailsub.Core.Builders.PostfixDeployment.HealthPortName, (string)endpoint["port"]!);
+        Assert.Equal("/metrics", (string)endpoint["path"]!);
+        Assert.Equal("postfix", (string)monitor["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/name"]!);
+        Assert.Equal("mailsub", (string)monitor["spec"]!["selector"]!["matchLabels"]!["app.kubernetes.io/managed-by"]!);
+        Assert.True((bool)monitor["spec"]!["namespaceSelector"]!["any"]!);
+
+        var namespaced = (await Rendered.TemplateAsync("--set", "metrics.podMonitor.enabled=true", "--set", "watchNamespaces={mail,mail-staging}")).Single("PodMonitor");
+        Assert.Equal(["mail", "mail-staging"], namespaced["spec"]!["namespaceSelector"]!["matchNames"]!.AsArray().Select(n => (string)n!));
     }
 
     [Theory]

@@ -49,6 +49,23 @@ public sealed class ServiceMailTests(NodeFixture node, ITestOutputHelper output)
             return subjects.Contains(subject) && subjects.Contains(subject465);
         }, TimeSpan.FromSeconds(60), "both messages at the sink");
         output.WriteLine($"both messages at the sink {delivered.TotalSeconds:0.0} s after the last send");
+
+        // Each pod's /metrics on its health port (what the chart's PodMonitor scrapes), summed
+        // over the two pods the Service spread the sessions over; the log still reaches kubectl logs.
+        var scrapes = new List<MetricsScrape>();
+        foreach (var pod in await submission.PodsAsync())
+        {
+            var ip = (await node.Kubectl(null, "-n", submission.Namespace, "get", pod, "-o", "jsonpath={.status.podIP}")).Trim();
+            scrapes.Add(await MetricsScrape.GetAsync(ip, Mailsub.Postfix.PodPorts.Health));
+        }
+        double Sum(string series) => scrapes.Sum(s => s[series]);
+        output.WriteLine(string.Join("\n", scrapes.Select(s => string.Join("\n", s.Series.Where(e => e.Value > 0).Select(e => $"{e.Key} {e.Value}")))));
+        Assert.Equal(2, Sum("postfix_cleanup_messages_processed_total"));
+        Assert.Equal(2, Sum("postfix_smtpd_messages_processed_total{sasl_method=\"PLAIN\"}"));
+        Assert.True(scrapes.Sum(s => s.Series.Where(e => e.Key.StartsWith("postfix_smtpd_messages_rejected_total{", StringComparison.Ordinal)).Sum(e => e.Value)) >= 1,
+            "the relay attempt without AUTH was not counted as a reject");
+        var logs = await node.Kubectl(null, "-n", submission.Namespace, "logs", "-l", "app.kubernetes.io/instance=modern", "--all-containers", "--tail=-1");
+        Assert.Contains($"postfix/cleanup[", logs);
     }
 
     /// <summary>The seed profile, its certificate from a cert-manager Certificate: no cert-manager

@@ -18,4 +18,15 @@ public class QueueStatusTests
     {
         Assert.Equal(0, QueueStatus.Deliverable(""));
     }
+
+    [Fact]
+    public void Messages_are_counted_per_queue()
+    {
+        var json =
+            "{\"queue_name\": \"deferred\", \"queue_id\": \"A1\", \"recipients\": []}\n" +
+            "{\"queue_name\": \"deferred\", \"queue_id\": \"A2\", \"recipients\": []}\n" +
+            "{\"queue_name\": \"hold\", \"queue_id\": \"C3\", \"recipients\": []}\n";
+
+        Assert.Equal(new Dictionary<string, int> { ["deferred"] = 2, ["hold"] = 1 }, QueueStatus.ByQueue(json));
+    }
 }

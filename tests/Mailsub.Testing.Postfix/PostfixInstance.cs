@@ -48,6 +48,15 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>The entrypoint's own reports (its stderr).</summary>
     public ProcessOutput Errors { get; } = new();
 
+    /// <summary>The entrypoint's --health port: /livez, /readyz (no --check listeners) and /metrics.</summary>
+    public int HealthPort { get; } = LoopbackPorts.Free();
+
+    public Task<MetricsScrape> ScrapeAsync() => MetricsScrape.GetAsync(Host, HealthPort);
+
+    /// <summary>Scrapes until <paramref name="series"/> is at least <paramref name="atLeast"/>, for up to 10 s; returns the last scrape.</summary>
+    public Task<MetricsScrape> WaitForMetricAsync(string series, double atLeast) =>
+        MetricsScrape.WaitForAsync(Host, HealthPort, series, atLeast, TimeSpan.FromSeconds(10));
+
     /// <summary>Rendered inet port to the port it listens on here.</summary>
     public IReadOnlyDictionary<int, int> Ports => _ports;
 
@@ -244,7 +253,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         };
         foreach (var argument in new[] { fileName }.Concat(prefix).Concat([
             "--config", Config.Path, "--users", Users.Path, "--tls", Tls.Path, "--state", StateDirectory,
-            "--listen", Host, "--grace", _options.GraceSeconds.ToString(),
+            "--listen", Host, "--grace", _options.GraceSeconds.ToString(), "--health", HealthPort.ToString(),
             .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path]]))
         {
             start.ArgumentList.Add(argument);

@@ -74,7 +74,8 @@ public static class PostfixDeployment
             ],
             // The entrypoint answers these (src/Mailsub.Entrypoint/HealthServer.cs): ready when every
             // listener greets with 220, not only when master holds its port; alive while master
-            // runs, so a drain is never killed as a hung container.
+            // runs, so a drain is never killed as a hung container. The same port serves /metrics,
+            // which the chart's PodMonitor scrapes by the name HealthPortName.
             ReadinessProbe = new V1Probe
             {
                 HttpGet = new V1HTTPGetAction { Path = "/readyz", Port = HealthPortName },

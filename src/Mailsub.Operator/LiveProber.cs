@@ -129,12 +129,14 @@ public sealed class LiveProber(OperatorState state, Action<ObjectKey> enqueue, I
             }
             result = LiveProbeResult.Judge(plan.ConfigHash, seen, certificate);
         }
-        catch (Exception e) when (e is KubeApiException or HttpRequestException && !ct.IsCancellationRequested)
-        {
-            logger.LogWarning("live probe could not read the TLS Secret object={Object} error={Error}", key, e.Message);
-        }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
         {
+        }
+        catch (Exception e)
+        {
+            // The TLS Secret unreadable (API errors), or anything the client did not foresee: no
+            // result this time (the condition keeps the last one), and the schedule goes on.
+            logger.LogWarning("live probe failed to run object={Object} error={Error}", key, e.Message);
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         bool changed;

@@ -20,9 +20,19 @@ public static class RunCommand
         var metrics = new Option<string>("--metrics-bind-address") { Description = "Address of /metrics (Prometheus); 0 turns it off.", DefaultValueFactory = _ => ":8080" };
         var probes = new Option<string>("--health-probe-bind-address") { Description = "Address of /healthz and /readyz; 0 turns it off.", DefaultValueFactory = _ => ":8081" };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 2 };
+        var liveProbe = new Option<bool>("--live-probe")
+        {
+            Description = "Probe each MailSubmission's Service with the operator's own SMTP client (banner, STARTTLS, TLS and certificate, relay refused) into the LiveProbe condition; --live-probe=false turns it off.",
+            DefaultValueFactory = _ => true,
+        };
+        var probeInterval = new Option<int>("--probe-interval-seconds") { Description = "Seconds between two probes of an unchanged submission (±20 % jitter); a change is probed as soon as the Deployment is available.", DefaultValueFactory = _ => 300 };
+        var probeTargets = new Option<string[]>("--probe-target")
+        {
+            Description = "NAMESPACE/SERVICE[:PORT]=HOST[:PORT] (repeatable): where the live probe connects instead of the Service's cluster IP, for an operator outside the cluster network or tests.",
+        };
         var command = new Command("run", "Run the operator: reconcile MailSubmissions into Postfix Deployments, configuration, users, TLS and status.")
         {
-            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, workers,
+            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, workers, liveProbe, probeInterval, probeTargets,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +51,17 @@ public static class RunCommand
                 Console.Error.WriteLine("mailsub run: --workers must be at least 1");
                 return ExitCodes.InvalidInput;
             }
+            if (parse.GetValue(probeInterval) < 1)
+            {
+                Console.Error.WriteLine("mailsub run: --probe-interval-seconds must be at least 1");
+                return ExitCodes.InvalidInput;
+            }
+            var targets = ProbeTargetParser.Parse(parse.GetValue(probeTargets) ?? [], out var targetError);
+            if (targetError is not null)
+            {
+                Console.Error.WriteLine($"mailsub run: {targetError}");
+                return ExitCodes.InvalidInput;
+            }
             var options = new OperatorOptions
             {
                 Namespaces = parse.GetValue(namespaces) ?? [],
@@ -51,6 +72,9 @@ public static class RunCommand
                 MetricsBindAddress = parse.GetValue(metrics),
                 HealthProbeBindAddress = parse.GetValue(probes),
                 Workers = parse.GetValue(workers),
+                LiveProbe = parse.GetValue(liveProbe),
+                ProbeInterval = TimeSpan.FromSeconds(parse.GetValue(probeInterval)),
+                ProbeTargets = targets,
             };
             using var stop = new CancellationTokenSource();
             void Stop(PosixSignalContext context)

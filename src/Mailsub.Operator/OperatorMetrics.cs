@@ -98,6 +98,10 @@ public sealed class OperatorMetrics
         var childChanges = f.CreateCounter("mailsub_child_changes_total", "Child writes that changed an object (no-op applies excluded)");
         var statusWrites = f.CreateCounter("mailsub_status_writes_total", "Status subresource writes");
         var statusConflicts = f.CreateCounter("mailsub_status_conflicts_total", "Status writes refused with 409 Conflict (the resource changed since it was read) and retried");
+        if (state.Prober is { } prober)
+        {
+            ObserveProbe(f, prober);
+        }
         var secretGets = f.CreateCounter("mailsub_secret_gets_total", "Direct GETs of Secret data (cache misses by resourceVersion)");
 
         Registry.AddBeforeCollectCallback(() =>
@@ -115,6 +119,33 @@ public sealed class OperatorMetrics
             statusConflicts.IncTo(Interlocked.Read(ref state.StatusConflicts));
             secretGets.IncTo(Interlocked.Read(ref state.SecretData.Gets));
         });
+    }
+
+    /// <summary>
+    /// The live probe's families: probes by result (passed, failed, unreachable), failures by the
+    /// check that failed (the LiveProbe reason), how long a submission's probe took, and how many
+    /// submissions fail theirs now. The result series start at 0, as the reconcile results do.
+    /// </summary>
+    private void ObserveProbe(IMetricFactory f, LiveProber prober)
+    {
+        var runs = f.CreateCounter("mailsub_probe_runs_total", "Live probes of a submission's listeners, by result",
+            new CounterConfiguration { LabelNames = ["result"] });
+        var (passed, failed, unreachable) = (runs.WithLabels("passed"), runs.WithLabels("failed"), runs.WithLabels("unreachable"));
+        var failures = f.CreateCounter("mailsub_probe_failures_total", "Failed live probes, by the check that failed (the LiveProbe reason)",
+            new CounterConfiguration { LabelNames = ["check"] });
+        var duration = f.CreateHistogram("mailsub_probe_duration_seconds", "Length of a live probe of every listener of one submission",
+            new HistogramConfiguration { Buckets = [0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60] });
+        var failing = f.CreateGauge("mailsub_probe_failing", "Submissions whose last live probe failed");
+        prober.Probed += (result, elapsed) =>
+        {
+            (result.Failed ? failed : result.Status == Mailsub.Core.Api.ConditionStatus.True ? passed : unreachable).Inc();
+            if (result.Failed)
+            {
+                failures.WithLabels(result.Reason).Inc();
+            }
+            duration.Observe(elapsed.TotalSeconds);
+        };
+        Registry.AddBeforeCollectCallback(() => failing.Set(prober.Failing));
     }
 
     /// <summary>Serves /metrics on <paramref name="address"/> (host:port; empty host: every address).</summary>

@@ -23,4 +23,13 @@ public sealed record OperatorOptions
     public string? MetricsBindAddress { get; init; } = ":8080";
     /// <summary>host:port of /healthz and /readyz; null or "0": off.</summary>
     public string? HealthProbeBindAddress { get; init; } = ":8081";
+    /// <summary>Probe each submission's running service with the operator's own SMTP client (the LiveProbe condition).</summary>
+    public bool LiveProbe { get; init; } = true;
+    /// <summary>How often a submission is probed again when nothing changed (±20 % jitter).</summary>
+    public TimeSpan ProbeInterval { get; init; } = TimeSpan.FromMinutes(5);
+    /// <summary>Submissions probed at once.</summary>
+    public int ProbeConcurrency { get; init; } = 4;
+    public ProbeTimeouts ProbeTimeouts { get; init; } = new();
+    /// <summary>"ns/service" or "ns/service:port" to "host" or "host:port": where the probe connects instead of the cluster IP (<see cref="ProbeTargetParser"/>).</summary>
+    public IReadOnlyDictionary<string, string> ProbeTargets { get; init; } = new Dictionary<string, string>();
 }

@@ -76,6 +76,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         using var controller = new Controller(reconciler.ReconcileAsync,
             new ControllerOptions { Name = OperatorMetrics.ControllerName, Workers = options.Workers }, logger: loggers.CreateLogger("controller"));
         Controller = controller;
+        state.Prober = options.LiveProbe ? new LiveProber(state, controller.Queue.Add, loggers.CreateLogger("probe")) : null;
 
         var discovered = false; // until then a kind discovered at start has no cache yet, so none can count as synced
         metrics.Observe(controller, state);
@@ -139,7 +140,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             if (!options.LeaderElect)
             {
                 IsLeader = true;
-                await controller.RunAsync(cancellationToken).ConfigureAwait(false);
+                await RunLeadingAsync(state, controller, cancellationToken).ConfigureAwait(false);
             }
             else
             {
@@ -154,7 +155,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                     {
                         IsLeader = true;
                         _log.LogInformation("leading lease={Namespace}/{Name} identity={Identity}", options.LeaderElectionNamespace, options.LeaderElectionId, options.Identity);
-                        await controller.RunAsync(leading).ConfigureAwait(false);
+                        await RunLeadingAsync(state, controller, leading).ConfigureAwait(false);
                     },
                     OnStoppedLeading = () =>
                     {
@@ -189,6 +190,22 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         return exitCode;
     }
 
+    /// <summary>The leader's work: the reconcile workers, and beside them the live probe of what they applied.</summary>
+    private static async Task RunLeadingAsync(OperatorState state, Controller controller, CancellationToken leading)
+    {
+        using var stopProbe = CancellationTokenSource.CreateLinkedTokenSource(leading);
+        var probing = state.Prober?.RunAsync(stopProbe.Token) ?? Task.CompletedTask;
+        try
+        {
+            await controller.RunAsync(leading).ConfigureAwait(false);
+        }
+        finally
+        {
+            await stopProbe.CancelAsync().ConfigureAwait(false);
+            await probing.ConfigureAwait(false);
+        }
+    }
+
     /// <summary>Every change of a submission that can alter its outcome enqueues it (its children's: <see cref="WireChild"/>).</summary>
     private static void WireSubmissions(OperatorState state, Action<ObjectKey> enqueue)
     {
@@ -209,6 +226,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 // The garbage collector deletes the children through their owner references.
                 state.Applier.Forget(s.Metadata.Uid);
                 state.VolumeRefresh.Forget(KeyOf(s));
+                state.Prober?.Forget(KeyOf(s));
                 enqueue(KeyOf(s));
             },
         });

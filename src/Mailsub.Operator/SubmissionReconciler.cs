@@ -37,6 +37,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         var started = DateTime.UtcNow;
         var now = new DateTime(started.Ticks - started.Ticks % TimeSpan.TicksPerSecond, DateTimeKind.Utc);
         var input = await GatherAsync(submission, now, ct).ConfigureAwait(false);
+        input = input with { ProbeEnabled = state.Prober is not null, LiveProbe = state.Prober?.ResultFor(key, submission.Metadata.Uid) };
         var status = SubmissionHealth.Evaluate(input);
         try
         {
@@ -89,7 +90,10 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             return input;
         }
         var writes = await ApplyChildrenAsync(submission, valid, rendered, users.Passwords!, ct).ConfigureAwait(false);
-        return input with { Children = Observe(valid, writes) };
+        var children = Observe(valid, writes);
+        state.Prober?.Observe(new ObjectKey(valid.Namespace, valid.Name), submission.Metadata.Uid, rendered.Hash, valid,
+            children.Deployment is { Available.IsTrue: true, AvailableReplicas: > 0 });
+        return input with { Children = children };
     }
 
     /// <summary>

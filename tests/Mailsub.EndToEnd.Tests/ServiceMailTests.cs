@@ -66,6 +66,19 @@ public sealed class ServiceMailTests(NodeFixture node, ITestOutputHelper output)
             "the relay attempt without AUTH was not counted as a reject");
         var logs = await node.Kubectl(null, "-n", submission.Namespace, "logs", "-l", "app.kubernetes.io/instance=modern", "--all-containers", "--tail=-1");
         Assert.Contains($"postfix/cleanup[", logs);
+
+        // The operator's live probe, from its pod through the Service's cluster IP: it reaches the
+        // Postfix pods and finds them as configured (the TLS Secret's certificate, relay refused).
+        var probe = "";
+        var probed = await NodeFixture.Eventually(async () =>
+        {
+            probe = (await node.Kubectl(null, "-n", "e2e-modern", "get", "mailsubmission", "modern", "-o",
+                """jsonpath={.status.conditions[?(@.type=="LiveProbe")].status} {.status.conditions[?(@.type=="LiveProbe")].reason}: {.status.conditions[?(@.type=="LiveProbe")].message}""")).Trim();
+            return probe.StartsWith("True ProbePassed", StringComparison.Ordinal) || probe.StartsWith("False", StringComparison.Ordinal);
+        }, TimeSpan.FromSeconds(120), "LiveProbe True or False");
+        output.WriteLine($"LiveProbe {probed.TotalSeconds:0.0} s after the messages: {probe}");
+        Assert.StartsWith("True ProbePassed", probe, StringComparison.Ordinal);
+        Assert.Contains("the TLS Secret's certificate served", probe, StringComparison.Ordinal);
     }
 
     /// <summary>The seed profile, its certificate from a cert-manager Certificate: no cert-manager

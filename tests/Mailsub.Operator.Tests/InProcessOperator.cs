@@ -32,9 +32,10 @@ internal sealed class InProcessOperator : IAsyncDisposable
         return op;
     }
 
-    /// <summary>One namespace, two workers, no metrics or probe listeners.</summary>
+    /// <summary>One namespace, two workers, no metrics or probe listeners, no live probe (the cluster IPs lead nowhere without a kubelet).</summary>
     public static OperatorOptions Defaults(string ns) => new()
     {
+        LiveProbe = false,
         Namespaces = [ns],
         MetricsBindAddress = "0",
         HealthProbeBindAddress = "0",

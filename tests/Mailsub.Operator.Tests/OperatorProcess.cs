@@ -18,7 +18,10 @@ internal sealed class OperatorProcess : IDisposable
             throw new InvalidOperationException($"MAILSUB_BIN must point at the folder of the NativeAOT `mailsub` (found '{exe}'): run make build");
         }
         var info = new ProcessStartInfo(exe) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-        foreach (var a in new[] { "run", "--kubeconfig", kubeconfig }.Concat(args))
+        // Without a kubelet the Services' cluster IPs lead nowhere, and tests talk only to loopback:
+        // the live probe is off unless a test turns it on (with --probe-target to a loopback Postfix).
+        var probe = args.Any(a => a.StartsWith("--live-probe", StringComparison.Ordinal)) ? [] : new[] { "--live-probe=false" };
+        foreach (var a in new[] { "run", "--kubeconfig", kubeconfig }.Concat(probe).Concat(args))
         {
             info.ArgumentList.Add(a);
         }

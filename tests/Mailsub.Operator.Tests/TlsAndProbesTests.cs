@@ -23,6 +23,7 @@ public sealed class TlsAndProbesTests(ControlPlaneFixture cp)
             Namespaces = [ns],
             MetricsBindAddress = $"127.0.0.1:{metricsPort}",
             HealthProbeBindAddress = $"127.0.0.1:{probePort}",
+            LiveProbe = false,
         });
         await cluster.CreateSecretAsync(ns, "alice-password", new() { ["password"] = "alice-secret-1" });
         var body = Submissions.Modern("own");

@@ -17,12 +17,15 @@ public static class ConditionTypes
     public const string UsersReady = "UsersReady";
     public const string Available = "Available";
 
+    /// <summary>The running service as the operator's own SMTP client finds it (src/Mailsub.Operator/LiveProber.cs).</summary>
+    public const string LiveProbe = "LiveProbe";
+
     /// <summary>The four the policy report decides from the rendered configuration, in its order.</summary>
     public static readonly IReadOnlyList<string> Policy = [RelayProtected, AuthProtected, TlsReady, ConfigValid];
 
     /// <summary>Every type, in the order status.conditions lists them: kstatus first, then the health conditions Ready sums up.</summary>
     public static readonly IReadOnlyList<string> All =
-        [Ready, Reconciling, Stalled, ConfigValid, RelayProtected, AuthProtected, TlsReady, UsersReady, Available];
+        [Ready, Reconciling, Stalled, ConfigValid, RelayProtected, AuthProtected, TlsReady, UsersReady, Available, LiveProbe];
 }
 
 /// <summary>Values of a condition's status, as metav1.ConditionStatus spells them.</summary>
@@ -76,6 +79,28 @@ public static class ConditionReasons
     public const string MinimumReplicasAvailable = "MinimumReplicasAvailable";
     public const string DeploymentNotFound = "DeploymentNotFound";
     public const string DeploymentUnavailable = "DeploymentUnavailable";
+
+    // LiveProbe True, and Unknown: off, not run since the configuration was applied, no TCP connection
+    public const string ProbePassed = "ProbePassed";
+    public const string ProbeDisabled = "ProbeDisabled";
+    public const string ProbePending = "ProbePending";
+    public const string ProbeUnreachable = "ProbeUnreachable";
+
+    // LiveProbe False (and Ready): the check that failed, in the order the probe's dialogue runs them
+    public const string ProbeBanner = "ProbeBanner";
+    public const string ProbeStartTlsNotOffered = "ProbeStartTlsNotOffered";
+    public const string ProbeAuthBeforeTls = "ProbeAuthBeforeTls";
+    public const string ProbeMailBeforeTls = "ProbeMailBeforeTls";
+    public const string ProbeStartTlsFailed = "ProbeStartTlsFailed";
+    public const string ProbeNoImplicitTls = "ProbeNoImplicitTls";
+    public const string ProbeTlsProtocol = "ProbeTlsProtocol";
+    public const string ProbeTlsCipher = "ProbeTlsCipher";
+    public const string ProbeCertificateMismatch = "ProbeCertificateMismatch";
+    public const string ProbeOpenRelay = "ProbeOpenRelay";
+    public const string ProbeOpenRelayPercentHack = "ProbeOpenRelayPercentHack";
+    public const string ProbeOpenRelayQuotedLocalPart = "ProbeOpenRelayQuotedLocalPart";
+    public const string ProbeOpenRelaySourceRoute = "ProbeOpenRelaySourceRoute";
+    public const string ProbeIncomplete = "ProbeIncomplete";
 }
 
 /// <summary>Types of core/v1 Events.</summary>
@@ -92,6 +117,8 @@ public static class EventReasons
     public const string InvalidSpec = "InvalidSpec";
     public const string UsersMissing = "UsersMissing";
     public const string PolicyUnhealthy = "PolicyUnhealthy";
+    public const string LiveProbeFailed = "LiveProbeFailed";
+    public const string LiveProbePassed = "LiveProbePassed";
 }
 
 /// <summary>Values of status.policy.</summary>

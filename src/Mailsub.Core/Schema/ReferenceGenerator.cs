@@ -46,6 +46,12 @@ public static class ReferenceGenerator
             "Create the Secret and key the message names (in the MailSubmission's namespace), or drop passwordSecretRef to have a password generated.", [], []),
         new(ConditionTypes.Available, "The Postfix Deployment has its minimum replicas available.",
             "Look at the Deployment and its pods (`kubectl describe deploy`, events): image pull, scheduling, or the entrypoint rejecting a configuration (its log says why).", [], []),
+        new(ConditionTypes.LiveProbe, "The operator's own SMTP client, from outside spec.trustedNetworks, found every listener of the Service as configured: the banner names the hostname; on submission STARTTLS offered, AUTH hidden and MAIL refused before it; TLS (implicit on submissions) at the profile's protocol and ciphers with the TLS Secret's certificate; unauthenticated relaying refused at RCPT, also through user%domain@, quoted and source-routed addresses. Never DATA, never a password. Unknown when off (`ProbeDisabled`), not yet run for this configuration (`ProbePending`) or unable to connect (`ProbeUnreachable`); Unknown does not hold Ready False.",
+            "Ready is False too (but neither Stalled nor Reconciling): the reason names the failed check and the message quotes the SMTP reply. Look at the pods the Service reaches (a stale pod, a hand-edited ConfigMap, another server behind the Service); the probe runs again after every applied change and periodically.",
+            [ConditionReasons.ProbeBanner, ConditionReasons.ProbeStartTlsNotOffered, ConditionReasons.ProbeAuthBeforeTls, ConditionReasons.ProbeMailBeforeTls,
+                ConditionReasons.ProbeStartTlsFailed, ConditionReasons.ProbeNoImplicitTls, ConditionReasons.ProbeTlsProtocol, ConditionReasons.ProbeTlsCipher,
+                ConditionReasons.ProbeCertificateMismatch, ConditionReasons.ProbeOpenRelay, ConditionReasons.ProbeOpenRelayPercentHack,
+                ConditionReasons.ProbeOpenRelayQuotedLocalPart, ConditionReasons.ProbeOpenRelaySourceRoute, ConditionReasons.ProbeIncomplete], []),
     ];
 
     /// <summary>Markers of the generated block in README.md.</summary>

@@ -1,5 +1,6 @@
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
+using Mailsub.Core.Probe;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Core.Status;
@@ -31,6 +32,12 @@ public sealed record StatusInput
 
     /// <summary>The children as the caches show them after this reconcile applied them; null when nothing was applied.</summary>
     public ChildrenObservation? Children { get; init; }
+
+    /// <summary>Whether the operator probes the running service (mailsub run --live-probe); off: LiveProbe Unknown, ProbeDisabled.</summary>
+    public bool ProbeEnabled { get; init; }
+
+    /// <summary>The last live probe of this submission; null when none ran yet. Counts only for the configuration it probed.</summary>
+    public LiveProbeResult? LiveProbe { get; init; }
 }
 
 /// <summary>The users' passwords, or which referenced Secret or key is missing (names only, never values).</summary>

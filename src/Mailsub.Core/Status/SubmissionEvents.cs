@@ -36,6 +36,17 @@ public static class SubmissionEvents
             var failing = after.Conditions.Where(c => c.Status == ConditionStatus.False && ConditionTypes.Policy.Contains(c.Type)).Select(c => $"{c.Type}: {c.Reason}");
             events.Add(new(EventTypes.Warning, EventReasons.PolicyUnhealthy, "Policy became Unhealthy: " + string.Join(", ", failing)));
         }
+        // The live probe: each failure as it begins (or fails another check), and its end.
+        var probe = StatusConditions.Find(after.Conditions, ConditionTypes.LiveProbe);
+        var probeBefore = StatusConditions.Find(before?.Conditions, ConditionTypes.LiveProbe);
+        if (probe is { Status: ConditionStatus.False } && !(probeBefore is { Status: ConditionStatus.False } && probeBefore.Reason == probe.Reason))
+        {
+            events.Add(new(EventTypes.Warning, EventReasons.LiveProbeFailed, $"{probe.Reason}: {probe.Message}"));
+        }
+        if (probe is { Status: ConditionStatus.True } && probeBefore is not { Status: ConditionStatus.True })
+        {
+            events.Add(new(EventTypes.Normal, EventReasons.LiveProbePassed, probe.Message));
+        }
         return events;
     }
 }

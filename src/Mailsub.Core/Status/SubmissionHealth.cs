@@ -32,10 +32,12 @@ public static class SubmissionHealth
         var conditions = new Conditions(status.Conditions, generation, input.Now);
         var abnormal = new List<Abnormal>();
         CheckHealth(input, status, conditions, abnormal);
-        // As cert-manager's readiness chain: the first that fails decides, and needing a human
-        // (Stalled) outranks waiting (Reconciling).
+        CheckLiveProbe(input, status, conditions, abnormal);
+        // As cert-manager's readiness chain: the first that fails decides, needing a human
+        // (Stalled) outranks waiting (Reconciling), and both outrank a live probe that fails.
         SetKstatus(status, conditions,
-            abnormal.FirstOrDefault(a => a.Type == ConditionTypes.Stalled) ?? abnormal.FirstOrDefault(a => a.Type == ConditionTypes.Reconciling));
+            abnormal.FirstOrDefault(a => a.Type == ConditionTypes.Stalled) ?? abnormal.FirstOrDefault(a => a.Type == ConditionTypes.Reconciling)
+            ?? abnormal.FirstOrDefault());
         status.Conditions.Sort((a, b) => Rank(a.Type).CompareTo(Rank(b.Type)));
         return status;
     }
@@ -50,6 +52,13 @@ public static class SubmissionHealth
         public static Abnormal Stalled(string reason, string message) => new(ConditionTypes.Stalled, reason, message);
 
         public static Abnormal Reconciling(string reason, string message) => new(ConditionTypes.Reconciling, reason, message);
+
+        /// <summary>
+        /// Not Ready, yet neither Stalled nor Reconciling: the service runs what was applied and it
+        /// misbehaves (kstatus reads Ready False alone as "current but not ready"). A spec change
+        /// may or may not fix it, so nothing claims a human is needed before one looks.
+        /// </summary>
+        public static Abnormal NotReady(string reason, string message) => new(ConditionTypes.Ready, reason, message);
     }
 
     private static void CheckHealth(StatusInput input, MailSubmissionStatus status, Conditions conditions, List<Abnormal> abnormal)
@@ -108,6 +117,33 @@ public static class SubmissionHealth
         // policy's True until the certificate's source says otherwise.
         CheckTls(valid, children, conditions, abnormal);
         CheckAvailable(valid, children.Deployment, status, conditions, abnormal);
+    }
+
+    /// <summary>
+    /// LiveProbe from the last probe of the running service. Only a probe that reached a listener
+    /// and saw it misbehave is False (and then Ready is False); disabled, not yet run since this
+    /// configuration was applied, or unreachable is Unknown and leaves Ready alone, so an operator
+    /// that cannot reach the Service (outside the cluster network) never holds a resource non-Ready.
+    /// </summary>
+    private static void CheckLiveProbe(StatusInput input, MailSubmissionStatus status, Conditions conditions, List<Abnormal> abnormal)
+    {
+        if (!input.ProbeEnabled)
+        {
+            conditions.Set(ConditionTypes.LiveProbe, ConditionStatus.Unknown, ConditionReasons.ProbeDisabled,
+                "The operator runs with --live-probe=false: nothing checks the running service (the policy conditions judge the rendered configuration).");
+            return;
+        }
+        if (input.LiveProbe is not { } result || status.ConfigHash is null || result.ConfigHash != status.ConfigHash)
+        {
+            conditions.Set(ConditionTypes.LiveProbe, ConditionStatus.Unknown, ConditionReasons.ProbePending,
+                "Not probed since this configuration was applied: the probe runs once the Deployment is available, then periodically.");
+            return;
+        }
+        conditions.Set(ConditionTypes.LiveProbe, result.Status, result.Reason, result.Message);
+        if (result.Failed)
+        {
+            abnormal.Add(Abnormal.NotReady(result.Reason, $"The live probe failed: {result.Message}"));
+        }
     }
 
     private static void CheckTls(ValidSubmission valid, ChildrenObservation children, Conditions conditions, List<Abnormal> abnormal)
@@ -184,6 +220,13 @@ public static class SubmissionHealth
             conditions.Set(ConditionTypes.Stalled, ConditionStatus.False, ConditionReasons.Reconciled, "Nothing left to apply or wait for.");
             conditions.Set(ConditionTypes.Ready, true, ConditionReasons.Ready,
                 $"Serving with policy {status.Policy}; every policy condition is True and the Deployment is available.");
+            return;
+        }
+        if (abnormal.Type == ConditionTypes.Ready)
+        {
+            conditions.Set(ConditionTypes.Reconciling, ConditionStatus.False, ConditionReasons.Reconciled, "Nothing left to apply or wait for: see Ready.");
+            conditions.Set(ConditionTypes.Stalled, ConditionStatus.False, ConditionReasons.Reconciled, "Nothing left to apply or wait for: see Ready.");
+            conditions.Set(ConditionTypes.Ready, false, abnormal.Reason, abnormal.Message);
             return;
         }
         // Never both True: the other one is False, pointing at this one.

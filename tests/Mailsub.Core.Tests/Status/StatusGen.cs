@@ -1,5 +1,6 @@
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
+using Mailsub.Core.Probe;
 using Mailsub.Core.Rendering;
 using Mailsub.Core.Status;
 using Mailsub.Core.Validation;
@@ -42,6 +43,12 @@ public static class StatusGen
         }
         return changes.Aggregate(input, (i, change) => change(i));
     }
+
+    /// <summary>The probe is on and its last result, for the configuration just applied, has this status.</summary>
+    public static Func<StatusInput, StatusInput> Probed(string status, string reason, string message = "seen") =>
+        i => i with { ProbeEnabled = true, LiveProbe = new LiveProbeResult(i.ConfigHash ?? "", status, reason, message) };
+
+    public static Func<StatusInput, StatusInput> ProbeOn => i => i with { ProbeEnabled = true };
 
     public static Func<StatusInput, StatusInput> UsersMissing(string message) =>
         i => i with { Users = new UsersResolution(null, ConditionReasons.PasswordSecretMissing, message) };

@@ -49,4 +49,18 @@ public class SubmissionEventsTests
         Assert.Equal([new SubmissionEvent(EventTypes.Warning, EventReasons.PolicyUnhealthy, "Policy became Unhealthy: RelayProtected: TrustedNetworksOpen")],
             EventsOf(Input(unhealthy)));
     }
+
+    [Fact]
+    public void A_failing_live_probe_is_a_Warning_once_per_failed_check_and_its_end_a_Normal_event()
+    {
+        var failing = Input(Written(Input(Resource("mail"))), Probed("False", ConditionReasons.ProbeOpenRelay, "smtp (25): accepted"));
+
+        var failed = Assert.Single(EventsOf(failing));
+        Assert.Equal((EventTypes.Warning, EventReasons.LiveProbeFailed, "ProbeOpenRelay: smtp (25): accepted"), (failed.Type, failed.Reason, failed.Message));
+        Assert.Empty(EventsOf(Input(Written(failing), Probed("False", ConditionReasons.ProbeOpenRelay, "smtp (25): accepted"))));
+        Assert.Equal([EventReasons.LiveProbeFailed], EventsOf(Input(Written(failing), Probed("False", ConditionReasons.ProbeBanner))).Select(e => e.Reason));
+
+        var passed = EventsOf(Input(Written(failing), Probed("True", ConditionReasons.ProbePassed, "Probed")));
+        Assert.Equal([(EventTypes.Normal, EventReasons.Ready), (EventTypes.Normal, EventReasons.LiveProbePassed)], passed.Select(e => (e.Type, e.Reason)));
+    }
 }

@@ -27,6 +27,13 @@ public class SubmissionHealthTests
         "stalled and written" => Input(Resource("mail", IssuedBy), Writes(1), Children(c => c with { CertManagerInstalled = false })),
         "waiting twice" => Input(Resource("mail", IssuedBy), Children(c => c with { CertificateReady = new(ConditionStatus.False, "Issuing") }),
             Deployment(new(1, 0, null))),
+        "probe failed" => Input(Resource("mail"), Probed("False", ConditionReasons.ProbeOpenRelay, "smtp (25): accepted")),
+        "probe passed" => Input(Resource("mail"), Probed("True", ConditionReasons.ProbePassed)),
+        "probe pending" => Input(Resource("mail"), ProbeOn),
+        "probe of an older configuration" => Input(Resource("mail"), Probed("False", ConditionReasons.ProbeBanner), i => i with { ConfigHash = "newer" }),
+        "probe unreachable" => Input(Resource("mail"), Probed("Unknown", ConditionReasons.ProbeUnreachable)),
+        "probe failed while reconciling" => Input(Resource("mail"), Writes(1), Probed("False", ConditionReasons.ProbeBanner)),
+        "probe failed while stalled" => Input(Resource("mail"), UsersMissing("Secret alice-password (user alice) not found."), Probed("False", ConditionReasons.ProbeBanner)),
         _ => throw new ArgumentOutOfRangeException(nameof(name)),
     };
 
@@ -46,12 +53,29 @@ public class SubmissionHealthTests
     [InlineData("Deployment Available without a replica", "Reconciling", "DeploymentUnavailable", "Available", "False", "DeploymentUnavailable")]
     [InlineData("stalled and written", "Stalled", "CertManagerMissing", "TLSReady", "False", "CertManagerMissing")]
     [InlineData("waiting twice", "Reconciling", "CertificateNotReady", "Available", "False", "DeploymentUnavailable")]
+    [InlineData("settled", "Ready", "Ready", "LiveProbe", "Unknown", "ProbeDisabled")]
+    [InlineData("probe failed", "NotReady", "ProbeOpenRelay", "LiveProbe", "False", "ProbeOpenRelay")]
+    [InlineData("probe passed", "Ready", "Ready", "LiveProbe", "True", "ProbePassed")]
+    [InlineData("probe pending", "Ready", "Ready", "LiveProbe", "Unknown", "ProbePending")]
+    [InlineData("probe of an older configuration", "Ready", "Ready", "LiveProbe", "Unknown", "ProbePending")]
+    [InlineData("probe unreachable", "Ready", "Ready", "LiveProbe", "Unknown", "ProbeUnreachable")]
+    [InlineData("probe failed while reconciling", "Reconciling", "ChildrenApplied", "LiveProbe", "False", "ProbeBanner")]
+    [InlineData("probe failed while stalled", "Stalled", "PasswordSecretMissing", "LiveProbe", "False", "ProbeBanner")]
     public void Each_state_has_its_kstatus_and_conditions(string state, string kstatus, string reason, string type, string status, string conditionReason)
     {
         var conditions = SubmissionHealth.Evaluate(Case(state)).Conditions;
 
         var ready = Find(conditions, ConditionTypes.Ready);
         Assert.Equal((kstatus == ConditionTypes.Ready ? "True" : "False", reason), (ready.Status, ready.Reason));
+        if (kstatus == "NotReady")
+        {
+            // A failing live probe: Ready False alone, neither Stalled nor Reconciling (kstatus "Current", not Ready).
+            Assert.Equal(("False", "Reconciled", "False", "Reconciled"),
+                (Find(conditions, ConditionTypes.Stalled).Status, Find(conditions, ConditionTypes.Stalled).Reason,
+                 Find(conditions, ConditionTypes.Reconciling).Status, Find(conditions, ConditionTypes.Reconciling).Reason));
+            Assert.Equal("The live probe failed: smtp (25): accepted", ready.Message);
+            return;
+        }
         foreach (var abnormal in new[] { ConditionTypes.Stalled, ConditionTypes.Reconciling })
         {
             // kstatus: abnormal-true conditions are always written, False unless they apply, and never both True.
@@ -86,6 +110,7 @@ public class SubmissionHealthTests
                 ("TLSReady", "True", "TlsConfigured", "Every listener that offers TLS has a certificate and TLSv1.2 or later; submission listeners require TLS."),
                 ("UsersReady", "True", "UsersResolved", "1 SASL user(s) have passwords."),
                 ("Available", "True", "MinimumReplicasAvailable", "1 of 1 Postfix replicas available."),
+                ("LiveProbe", "Unknown", "ProbeDisabled", "The operator runs with --live-probe=false: nothing checks the running service (the policy conditions judge the rendered configuration)."),
             ],
             status.Conditions.Select(c => (c.Type, c.Status, c.Reason, c.Message)));
         Assert.Equal((1L, PolicySummary.Healthy, "mail-users", "mail-tls", 1L),

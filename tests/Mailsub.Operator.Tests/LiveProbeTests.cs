@@ -1,4 +1,3 @@
-using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Runtime.Kinds;
 using Mailsub.Testing.ControlPlane;
@@ -62,8 +61,10 @@ public sealed class LiveProbeTests(ControlPlaneFixture cp)
         }
         await using var running = postfix;
 
+        var metricsPort = LoopbackPort.Free();
         var options = InProcessOperator.Defaults(ns) with
         {
+            MetricsBindAddress = $"127.0.0.1:{metricsPort}",
             LiveProbe = true,
             ProbeInterval = TimeSpan.FromSeconds(2),
             ProbeTargets = new Dictionary<string, string>
@@ -100,6 +101,15 @@ public sealed class LiveProbeTests(ControlPlaneFixture cp)
         Assert.Equal("Warning", JsonPath.GetString(warning, "type"));
         Assert.StartsWith("ProbeOpenRelay: ", JsonPath.GetString(warning, "message"));
         Assert.DoesNotContain("alice-secret-1", failed.ToJsonString());
+
+        using var http = new HttpClient();
+        var metrics = PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{metricsPort}/metrics"));
+        Assert.True(metrics.Value("mailsub_probe_runs_total", ("result", "passed")) >= 1);
+        Assert.True(metrics.Value("mailsub_probe_runs_total", ("result", "failed")) >= 1);
+        Assert.Equal(0, metrics.Value("mailsub_probe_runs_total", ("result", "unreachable")));
+        Assert.True(metrics.Value("mailsub_probe_failures_total", ("check", "ProbeOpenRelay")) >= 1);
+        Assert.Equal(1, metrics.Value("mailsub_probe_failing"));
+        Assert.True(metrics.Value("mailsub_probe_duration_seconds_count") >= 2);
     }
 
     private static async Task<JsonNode?> EventAsync(Cluster cluster, string ns, string reason) =>

@@ -2,7 +2,6 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using Mailsub.Core.Api;
-using Mailsub.Core.Policy;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Core.Probe;

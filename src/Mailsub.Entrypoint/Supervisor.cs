@@ -19,6 +19,7 @@ internal sealed class Supervisor
     private readonly PostfixCommands _postfix;
     private readonly RuntimeConfigStore _store;
     private readonly RuntimeInstaller _installer;
+    private readonly OpenDkimSigner _signer;
 
     public Supervisor(EntrypointOptions options, PostfixTools tools)
     {
@@ -27,6 +28,7 @@ internal sealed class Supervisor
         _postfix = new PostfixCommands(tools);
         _store = new RuntimeConfigStore(_state);
         _installer = new RuntimeInstaller(options, _state, _postfix, new SaslDbBuilder(tools), _store);
+        _signer = new OpenDkimSigner(options, _state);
     }
 
     /// <summary>Returns the process exit code.</summary>
@@ -44,6 +46,8 @@ internal sealed class Supervisor
         PrepareStateDirectories();
         var inputs = await ReadInputsAsync();
         var problems = await _installer.InstallAsync(ApplyPlan.Between(EmptyInputs, inputs), inputs, postfixRunning: false);
+        if (problems.Count == 0)
+            problems = await _signer.InstallAsync(inputs);
         if (problems.Count > 0)
         {
             Report.Error("the configuration is not valid, so Postfix was not started. Fix the " +
@@ -52,6 +56,8 @@ internal sealed class Supervisor
             return 1;
         }
 
+        // The signer first: smtpd's first client would otherwise get 4xx for want of its socket.
+        await _signer.ApplyAsync(inputs, changed: false);
         // "postfix check" just passed on this very config, so master is started directly.
         using var master = await _postfix.StartMasterAsync(_state.ConfigLink);
         Report.Info($"started Postfix with {_state.ConfigLink} (pid {master.Id})");
@@ -71,10 +77,12 @@ internal sealed class Supervisor
             {
                 Report.Error($"Postfix master exited with status {master.ExitCode}; the log lines above say why. " +
                     "Exiting so that the container is restarted.");
+                await _signer.StopAsync();
                 return 1;
             }
             if (stopping.IsCancellationRequested)
                 break;
+            await _signer.KeepRunningAsync(appliedInputs);
 
             InputSnapshot current;
             try
@@ -99,6 +107,8 @@ internal sealed class Supervisor
             try
             {
                 problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
+                if (problems.Count == 0 && plan.Signer)
+                    problems = await _signer.InstallAsync(current);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
             {
@@ -113,6 +123,8 @@ internal sealed class Supervisor
                 continue;
             }
             appliedInputs = current;
+            if (plan.Signer)
+                await _signer.ApplyAsync(current, changed: true);
             if (plan.Reload)
                 await ReloadAsync("installed the changed configuration");
             Report.Info($"applied the changes ({Describe(plan)}) in {took.Elapsed.TotalSeconds:0.00} s");
@@ -131,23 +143,25 @@ internal sealed class Supervisor
     }
 
     private IEnumerable<string> InputDirectories =>
-        new[] { _options.ConfigDir, _options.UsersDir, _options.TlsDir, _options.RelayDir }.OfType<string>();
+        new[] { _options.ConfigDir, _options.UsersDir, _options.TlsDir, _options.RelayDir, _options.DkimDir }.OfType<string>();
 
     private static string Describe(ApplyPlan plan) => string.Join(", ", new[]
     {
         plan.RebuildConfig ? "config" : null,
         plan.RebuildSaslDb ? "users" : null,
         plan.Reload ? "reload" : null,
+        plan.Signer ? "signer" : null,
     }.OfType<string>());
 
     private static readonly InputSnapshot EmptyInputs =
-        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
+        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
 
     private InputSnapshot Read() => new(
         ProjectedDirectory.Read(_options.ConfigDir),
         ProjectedDirectory.Read(_options.UsersDir),
         ProjectedDirectory.Read(_options.TlsDir),
-        _options.RelayDir is { } relay ? ProjectedDirectory.Read(relay) : DirectorySnapshot.Empty);
+        _options.RelayDir is { } relay ? ProjectedDirectory.Read(relay) : DirectorySnapshot.Empty,
+        _options.DkimDir is { } dkim ? ProjectedDirectory.Read(dkim) : DirectorySnapshot.Empty);
 
     private async Task<InputSnapshot> ReadInputsAsync()
     {
@@ -229,9 +243,11 @@ internal sealed class Supervisor
         {
             Report.Error("Postfix master did not stop within 10 s of \"postfix stop\"; killing it");
             master.Kill(entireProcessTree: true);
+            await _signer.StopAsync();
             return 1;
         }
         Report.Info("Postfix stopped");
+        await _signer.StopAsync();
         return 0;
     }
 

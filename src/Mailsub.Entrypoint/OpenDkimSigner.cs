@@ -86,7 +86,9 @@ internal sealed class OpenDkimSigner(EntrypointOptions options, StateLayout stat
             return;
         }
         if (!Running)
+        {
             await StartAsync();
+        }
         else if (changed)
         {
             // opendkim(8): SIGUSR1 re-reads the configuration file, and with it the tables and keys.

@@ -31,11 +31,11 @@ public class ChildObjectsTests
     }
 
     [Fact]
-    public void DKIM_adds_the_mounted_keys_Secret_before_the_Deployment_and_nothing_else()
+    public void DKIM_adds_the_mounted_keys_Secret_first_and_nothing_else()
     {
         var dkim = Samples.Valid("dkim");
 
-        Assert.Equal(["ConfigMap/dkim-postfix", "Secret/dkim-users", "Secret/dkim-dkim", "Certificate/dkim-tls", "Deployment/dkim-postfix", "Service/dkim", "Service/dkim-peers", "PodDisruptionBudget/dkim-postfix"],
+        Assert.Equal(["Secret/dkim-dkim", "ConfigMap/dkim-postfix", "Secret/dkim-users", "Certificate/dkim-tls", "Deployment/dkim-postfix", "Service/dkim", "Service/dkim-peers", "PodDisruptionBudget/dkim-postfix"],
             Names(ChildObjects.Build(dkim, BuildGen.Rendered(dkim), BuildGen.Passwords(dkim), BuildGen.Options(), BuildGen.DkimKeys(dkim))));
         Assert.Throws<ArgumentException>(() => ChildObjects.Build(dkim, BuildGen.Rendered(dkim), BuildGen.Passwords(dkim), BuildGen.Options()));
     }

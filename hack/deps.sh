@@ -8,7 +8,9 @@ set -euo pipefail
 # testssl.sh: the TLS scanner no one here wrote, run by the acceptance tests against loopback.
 # haproxy: sends PROXY v1/v2 headers in front of Postfix in the acceptance tests (run in the
 # foreground by the test itself, with its own configuration file).
-packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip testssl.sh haproxy)
+# opendkim: the DKIM signer the entrypoint runs beside Postfix (spec.dkim). python3-dkim: dkimpy,
+# the DKIM verifier no one here wrote, that the acceptance tests check signatures with.
+packages=(postfix sasl2-bin libsasl2-modules swaks openssl ca-certificates clang lld zlib1g-dev lua5.4 unzip testssl.sh haproxy opendkim python3-dkim)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

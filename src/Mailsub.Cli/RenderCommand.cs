@@ -27,10 +27,11 @@ public static class RenderCommand
             if (valid is null)
                 return ExitCodes.InvalidInput;
             var rendered = PostfixRenderer.Render(valid);
-            // The passwords only fill the users Secret, which is dropped below.
+            // The passwords and DKIM keys only fill the users and dkim Secrets, which are dropped below.
             var passwords = valid.Spec.Auth.Users.ToDictionary(u => u.Name, _ => "");
-            var children = ChildObjects.Build(valid, rendered, passwords, new BuildOptions(parse.GetValue(image)!))
-                .Where(c => !(c is V1Secret && c.Metadata.Name == ChildNames.Users(valid))).ToList();
+            var dkimKeys = valid.DkimKeys.ToDictionary(k => k.RecordName, _ => "");
+            var children = ChildObjects.Build(valid, rendered, passwords, new BuildOptions(parse.GetValue(image)!), dkimKeys)
+                .Where(c => !(c is V1Secret && (c.Metadata.Name == ChildNames.Users(valid) || c.Metadata.Name == ChildNames.Dkim(valid)))).ToList();
             if (parse.GetValue(output) is not { } directory)
             {
                 Console.Out.Write(ObjectJson.ToYaml(children));
@@ -59,6 +60,14 @@ public static class RenderCommand
             + "The operator writes it when it reconciles, from the Secrets below"
             + (generated.Count > 0 ? $" and the passwords it generates for {string.Join(", ", generated)} (into Secret {ChildNames.GeneratedPasswords(valid)})" : "")
             + "; this command reads no Secrets, so it has no password to put there.";
+        if (valid.DkimKeys.Count > 0)
+        {
+            yield return $"left out: Secret {ChildNames.Dkim(valid)}, the DKIM private keys the Deployment mounts, which the operator writes "
+                + $"from the Secrets below and the keys it generates (into Secret {ChildNames.GeneratedDkimKeys(valid)}). Publish these DNS TXT "
+                + "records; their public keys are in the MailSubmission's status.dkimRecords once the operator has the keys:";
+            foreach (var key in valid.DkimKeys)
+                yield return $"  {key.RecordName} TXT \"v=DKIM1; k=rsa; p=<the public key of {(key.PrivateKeySecretRef is { } r ? $"key {r.Key} of Secret {r.Name}" : "the key the operator generates")}>\"{(key.Signs ? " (signing)" : "")}";
+        }
         var prerequisites = Prerequisites.Of(valid.Spec).ToList();
         if (prerequisites.Count == 0)
             yield break;

@@ -4,7 +4,8 @@ namespace Mailsub.Entrypoint;
 /// <param name="RebuildConfig">Build, validate and install a new config generation.</param>
 /// <param name="RebuildSaslDb">Rebuild the user database for changed users.</param>
 /// <param name="Reload">Tell Postfix to re-read its config and restart idle daemons.</param>
-public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Reload)
+/// <param name="Signer">Install OpenDKIM's files and keys again, and have it re-read them.</param>
+public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Reload, bool Signer = false)
 {
     public static readonly ApplyPlan Nothing = new(false, false, false);
 
@@ -17,6 +18,7 @@ public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Relo
         var users = applied.Users.Fingerprint != current.Users.Fingerprint;
         var tls = applied.Tls.Fingerprint != current.Tls.Fingerprint;
         var relay = applied.Relay.Fingerprint != current.Relay.Fingerprint;
+        var dkim = applied.Dkim.Fingerprint != current.Dkim.Fingerprint;
         return new ApplyPlan(
             // The TLS directory decides smtpd_tls_CAfile and must be checked before Postfix
             // is pointed at it again. The relay credentials table is keyed by main.cf's
@@ -28,6 +30,9 @@ public sealed record ApplyPlan(bool RebuildConfig, bool RebuildSaslDb, bool Relo
             // smtpd reads its certificate when it starts, so rotation means new daemons; smtp
             // reads a texthash table when it starts too. Cyrus opens sasldb on every lookup,
             // so users alone need no reload.
-            Reload: config || tls || relay);
+            Reload: config || tls || relay,
+            // OpenDKIM's files come with the config, its keys from their own Secret; it re-reads
+            // both on SIGUSR1, and Postfix needs no reload for a key alone.
+            Signer: config || dkim);
     }
 }

@@ -1,18 +1,19 @@
 namespace Mailsub.Entrypoint;
 
 /// <summary>Parses <c>mailsub-entrypoint --config DIR --users DIR --tls DIR --state DIR
-/// [--relay DIR] [--listen ADDRESS] [--grace SECONDS] [--health PORT --check PORT[/tls][/proxy]...]</c>.</summary>
+/// [--relay DIR] [--dkim DIR] [--listen ADDRESS] [--grace SECONDS] [--health PORT --check PORT[/tls][/proxy]...]</c>.</summary>
 public static class CommandLine
 {
     public const string Usage =
         "usage: mailsub-entrypoint [--config DIR] [--users DIR] [--tls DIR] [--state DIR]\n" +
-        "                          [--relay DIR] [--listen ADDRESS] [--grace SECONDS]\n" +
+        "                          [--relay DIR] [--dkim DIR] [--listen ADDRESS] [--grace SECONDS]\n" +
         "                          [--health PORT [--check PORT[/tls][/proxy]]...]\n" +
         $"  --config DIR      main.cf, master.cf, smtpd.conf (default {EntrypointOptions.DefaultConfigDir})\n" +
         $"  --users DIR       one file per login, content = password (default {EntrypointOptions.DefaultUsersDir})\n" +
         $"  --tls DIR         tls.crt, tls.key, optional ca.crt (default {EntrypointOptions.DefaultTlsDir})\n" +
         $"  --state DIR       queue, sasldb and runtime config (default {EntrypointOptions.DefaultStateDir})\n" +
         "  --relay DIR       username, password for SMTP AUTH to relayhost (default: none)\n" +
+        "  --dkim DIR        DKIM private keys, one file per KeyTable name (default: none)\n" +
         "  --listen ADDRESS  overrides inet_interfaces\n" +
         "  --grace SECONDS   how long SIGTERM waits for the queue to drain (default 25)\n" +
         "  --health PORT     answer the kubelet's probes on PORT: /livez (master runs), /readyz (each\n" +
@@ -32,6 +33,7 @@ public static class CommandLine
         var tls = EntrypointOptions.DefaultTlsDir;
         var state = EntrypointOptions.DefaultStateDir;
         string? relay = null;
+        string? dkim = null;
         string? listen = null;
         var grace = EntrypointOptions.DefaultGrace;
         int? health = null;
@@ -52,6 +54,7 @@ public static class CommandLine
                 case "--tls": tls = value; break;
                 case "--state": state = value; break;
                 case "--relay": relay = value; break;
+                case "--dkim": dkim = value; break;
                 case "--listen":
                     if (string.IsNullOrWhiteSpace(value))
                         return (null, "--listen needs an address such as 127.0.0.1 or all");
@@ -89,6 +92,7 @@ public static class CommandLine
             grace,
             relay is null ? null : Path.GetFullPath(relay, currentDirectory),
             health,
-            checks.Count > 0 ? checks : null), null);
+            checks.Count > 0 ? checks : null,
+            dkim is null ? null : Path.GetFullPath(dkim, currentDirectory)), null);
     }
 }

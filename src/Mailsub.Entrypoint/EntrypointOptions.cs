@@ -8,6 +8,7 @@ namespace Mailsub.Entrypoint;
 /// or null when Postfix logs in to no relay host.</param>
 /// <param name="HealthPort">Where the kubelet's probes are answered (<see cref="HealthServer"/>), or null.</param>
 /// <param name="Checks">The listeners /readyz talks SMTP to.</param>
+/// <param name="DkimDir">The DKIM keys Secret (one PEM key per KeyTable name), or null without spec.dkim.</param>
 public sealed record EntrypointOptions(
     string ConfigDir,
     string UsersDir,
@@ -17,7 +18,8 @@ public sealed record EntrypointOptions(
     TimeSpan Grace,
     string? RelayDir = null,
     int? HealthPort = null,
-    IReadOnlyList<ListenerCheck>? Checks = null)
+    IReadOnlyList<ListenerCheck>? Checks = null,
+    string? DkimDir = null)
 {
     // The container's mount points, where the operator's pod template mounts the ConfigMap,
     // the user Secret, the certificate Secret and the state volume.

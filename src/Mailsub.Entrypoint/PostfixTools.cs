@@ -14,27 +14,35 @@ internal sealed record PostfixTools(
     /// <summary>The tools, or the names of those that could not be found.</summary>
     public static (PostfixTools? Tools, IReadOnlyList<string> Missing) Find()
     {
-        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "")
-            .Split(':', StringSplitOptions.RemoveEmptyEntries)
-            .Concat(FallbackDirs)
-            .ToArray();
         var missing = new List<string>();
-        string Locate(string name)
+        string Required(string name)
         {
-            foreach (var dir in dirs)
-            {
-                var candidate = Path.Combine(dir, name);
-                if (File.Exists(candidate))
-                    return candidate;
-            }
+            if (Locate(name) is { } path)
+                return path;
             missing.Add(name);
             return name;
         }
 
-        var found = Programs.ToDictionary(name => name, Locate);
+        var found = Programs.ToDictionary(name => name, Required);
         var tools = new PostfixTools(
             found["postfix"], found["postconf"], found["postqueue"],
             found["saslpasswd2"], found["script"], found["chgrp"]);
         return missing.Count == 0 ? (tools, missing) : (null, missing);
+    }
+
+    /// <summary>A program's absolute path on PATH or in the sbin/bin directories, or null.
+    /// OpenDKIM is looked up only when the config asks for it (<see cref="OpenDkimSigner"/>).</summary>
+    public static string? Locate(string name)
+    {
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "")
+            .Split(':', StringSplitOptions.RemoveEmptyEntries)
+            .Concat(FallbackDirs);
+        foreach (var dir in dirs)
+        {
+            var candidate = Path.Combine(dir, name);
+            if (File.Exists(candidate))
+                return candidate;
+        }
+        return null;
     }
 }

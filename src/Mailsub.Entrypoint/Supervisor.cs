@@ -20,6 +20,7 @@ internal sealed class Supervisor
     private readonly RuntimeConfigStore _store;
     private readonly RuntimeInstaller _installer;
     private readonly PostfixMetrics _metrics = new();
+    private readonly OpenDkimSigner _signer;
 
     public Supervisor(EntrypointOptions options, PostfixTools tools)
     {
@@ -28,6 +29,7 @@ internal sealed class Supervisor
         _postfix = new PostfixCommands(tools);
         _store = new RuntimeConfigStore(_state);
         _installer = new RuntimeInstaller(options, _state, _postfix, new SaslDbBuilder(tools), _store);
+        _signer = new OpenDkimSigner(options, _state);
     }
 
     /// <summary>Returns the process exit code.</summary>
@@ -45,6 +47,8 @@ internal sealed class Supervisor
         PrepareStateDirectories();
         var inputs = await ReadInputsAsync();
         var problems = await _installer.InstallAsync(ApplyPlan.Between(EmptyInputs, inputs), inputs, postfixRunning: false);
+        if (problems.Count == 0)
+            problems = await _signer.InstallAsync(inputs);
         if (problems.Count > 0)
         {
             Report.Error("the configuration is not valid, so Postfix was not started. Fix the " +
@@ -53,6 +57,8 @@ internal sealed class Supervisor
             return 1;
         }
 
+        // The signer first: smtpd's first client would otherwise get 4xx for want of its socket.
+        await _signer.ApplyAsync(inputs, changed: false);
         // "postfix check" just passed on this very config, so master is started directly.
         using var master = await _postfix.StartMasterAsync(_state.ConfigLink);
         var log = LogStream.CopyAsync(master.StandardOutput.BaseStream, Console.OpenStandardOutput(), _metrics.Count);
@@ -75,10 +81,12 @@ internal sealed class Supervisor
                 await FinishLogAsync(log);
                 Report.Error($"Postfix master exited with status {master.ExitCode}; the log lines above say why. " +
                     "Exiting so that the container is restarted.");
+                await _signer.StopAsync();
                 return 1;
             }
             if (stopping.IsCancellationRequested)
                 break;
+            await _signer.KeepRunningAsync(appliedInputs);
 
             InputSnapshot current;
             try
@@ -103,6 +111,8 @@ internal sealed class Supervisor
             try
             {
                 problems = await _installer.InstallAsync(plan, current, postfixRunning: true);
+                if (problems.Count == 0 && plan.Signer)
+                    problems = await _signer.InstallAsync(current);
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException or TimeoutException)
             {
@@ -119,6 +129,8 @@ internal sealed class Supervisor
             }
             appliedInputs = current;
             _metrics.ConfigApplied();
+            if (plan.Signer)
+                await _signer.ApplyAsync(current, changed: true);
             if (plan.Reload)
                 await ReloadAsync("installed the changed configuration");
             Report.Info($"applied the changes ({Describe(plan)}) in {took.Elapsed.TotalSeconds:0.00} s");
@@ -153,23 +165,25 @@ internal sealed class Supervisor
     }
 
     private IEnumerable<string> InputDirectories =>
-        new[] { _options.ConfigDir, _options.UsersDir, _options.TlsDir, _options.RelayDir }.OfType<string>();
+        new[] { _options.ConfigDir, _options.UsersDir, _options.TlsDir, _options.RelayDir, _options.DkimDir }.OfType<string>();
 
     private static string Describe(ApplyPlan plan) => string.Join(", ", new[]
     {
         plan.RebuildConfig ? "config" : null,
         plan.RebuildSaslDb ? "users" : null,
         plan.Reload ? "reload" : null,
+        plan.Signer ? "signer" : null,
     }.OfType<string>());
 
     private static readonly InputSnapshot EmptyInputs =
-        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
+        new(DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty, DirectorySnapshot.Empty);
 
     private InputSnapshot Read() => new(
         ProjectedDirectory.Read(_options.ConfigDir),
         ProjectedDirectory.Read(_options.UsersDir),
         ProjectedDirectory.Read(_options.TlsDir),
-        _options.RelayDir is { } relay ? ProjectedDirectory.Read(relay) : DirectorySnapshot.Empty);
+        _options.RelayDir is { } relay ? ProjectedDirectory.Read(relay) : DirectorySnapshot.Empty,
+        _options.DkimDir is { } dkim ? ProjectedDirectory.Read(dkim) : DirectorySnapshot.Empty);
 
     private async Task<InputSnapshot> ReadInputsAsync()
     {
@@ -252,9 +266,11 @@ internal sealed class Supervisor
         {
             Report.Error("Postfix master did not stop within 10 s of \"postfix stop\"; killing it");
             master.Kill(entireProcessTree: true);
+            await _signer.StopAsync();
             return 1;
         }
         Report.Info("Postfix stopped");
+        await _signer.StopAsync();
         return 0;
     }
 

@@ -27,6 +27,7 @@ public sealed class OperatorState
     public required ChildApplier Applier { get; init; }
     public required PodVolumeRefresh VolumeRefresh { get; init; }
     public required UserPasswords Passwords { get; init; }
+    public required DkimKeys DkimKeys { get; init; }
     public required SecretReader SecretData { get; init; }
     public required EventRecorder Events { get; init; }
     /// <summary>The live probe of the running services; null with --live-probe=false. Set once the controller's queue exists.</summary>

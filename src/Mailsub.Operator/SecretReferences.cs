@@ -13,5 +13,6 @@ public static class SecretReferences
     public static IEnumerable<string> Of(MailSubmission submission) =>
         Prerequisites.Of(submission.Spec).Where(p => p.Kind == Prerequisites.Secret).Select(p => p.Name)
             // Our own Secret of generated passwords is read too (and deleted by hand, regenerated).
-            .Append(submission.Metadata.Name + "-generated-passwords");
+            .Append(submission.Metadata.Name + "-generated-passwords")
+            .Append(submission.Metadata.Name + "-dkim-keys");
 }

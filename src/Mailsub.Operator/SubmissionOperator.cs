@@ -68,6 +68,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             Applier = applier,
             VolumeRefresh = new PodVolumeRefresh(api),
             Passwords = new UserPasswords(secretReader, applier),
+            DkimKeys = new DkimKeys(secretReader, applier),
             SecretData = secretReader,
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
         };

@@ -89,7 +89,13 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             return input;
         }
-        var writes = await ApplyChildrenAsync(submission, valid, rendered, users.Passwords!, ct).ConfigureAwait(false);
+        var dkim = await state.DkimKeys.ResolveAsync(valid, ct).ConfigureAwait(false);
+        input = input with { Dkim = dkim };
+        if (!dkim.Ready)
+        {
+            return input;
+        }
+        var writes = await ApplyChildrenAsync(submission, valid, rendered, users.Passwords!, dkim.Keys!, ct).ConfigureAwait(false);
         var children = Observe(valid, writes);
         state.Prober?.Observe(new ObjectKey(valid.Namespace, valid.Name), submission.Metadata.Uid, rendered.Hash, valid,
             children.Deployment is { Available.IsTrue: true, AvailableReplicas: > 0 });
@@ -118,7 +124,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
     /// what they mount changed (<see cref="PodVolumeRefresh"/>); returns this reconcile's own writes.
     /// </summary>
     private async Task<int> ApplyChildrenAsync(MailSubmission submission, ValidSubmission valid, RenderedConfig rendered,
-        IReadOnlyDictionary<string, string> passwords, CancellationToken ct)
+        IReadOnlyDictionary<string, string> passwords, IReadOnlyDictionary<string, string> dkimKeys, CancellationToken ct)
     {
         var changes = 0;
         var peersIp = ClusterIpOf(state.Services.Get(valid.Namespace, ChildNames.Peers(valid)));
@@ -139,9 +145,13 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         {
             (WellKnownResources.Secrets, ChildNames.GeneratedPasswords(valid)),
         };
+        if (DkimSecrets.GeneratedNames(valid).Count > 0)
+        {
+            keep.Add((WellKnownResources.Secrets, ChildNames.GeneratedDkimKeys(valid)));
+        }
         var mounted = new StringBuilder();
         var mountedChanged = false;
-        foreach (var child in ChildObjects.Build(valid, rendered, passwords, options))
+        foreach (var child in ChildObjects.Build(valid, rendered, passwords, options, dkimKeys))
         {
             var resource = ChildKind.ResourceOf(child.ApiVersion, child.Kind);
             if (state.CacheOf(resource) is null)
@@ -156,7 +166,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
             var body = (JsonObject)ObjectJson.ToNode(child);
             var changed = (await state.Applier.ApplyAsync(submission, body, ct).ConfigureAwait(false)).Changed;
             changes += changed ? 1 : 0;
-            if (resource == WellKnownResources.ConfigMaps || (resource == WellKnownResources.Secrets && child.Metadata.Name == ChildNames.Users(valid)))
+            if (resource == WellKnownResources.ConfigMaps
+                || (resource == WellKnownResources.Secrets && (child.Metadata.Name == ChildNames.Users(valid) || child.Metadata.Name == ChildNames.Dkim(valid))))
             {
                 // The apply body's own hash, stamped by the applier: no second serialization.
                 mounted.Append(JsonPath.GetString(body, "metadata", "annotations", ChildApplier.ApplyHashAnnotation)).Append(',');
@@ -204,6 +215,7 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         if (old is not null && old.ObservedGeneration == status.ObservedGeneration && old.Policy == status.Policy
             && old.ConfigHash == status.ConfigHash && old.UsersSecretName == status.UsersSecretName
             && old.TlsSecretName == status.TlsSecretName && old.AvailableReplicas == status.AvailableReplicas
+            && SameRecords(old.DkimRecords, status.DkimRecords)
             && StatusConditions.SameAs(old.Conditions, status.Conditions))
         {
             return;
@@ -226,4 +238,8 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         await state.Apply.ApplyStatusAsync(SubmissionKinds.SubmissionsJson, body, ct).ConfigureAwait(false);
         Interlocked.Increment(ref state.StatusWrites);
     }
+
+    private static bool SameRecords(List<DkimRecordStatus>? a, List<DkimRecordStatus>? b) =>
+        (a ?? []).Count == (b ?? []).Count
+        && (a ?? []).Zip(b ?? []).All(p => p.First.Name == p.Second.Name && p.First.Value == p.Second.Value && p.First.Signing == p.Second.Signing);
 }

@@ -28,6 +28,9 @@ public static class ContainerPaths
     /// <summary>The smarthost credentials Secret: files username and password.</summary>
     public const string Relay = "/etc/mailsub/relay";
 
+    /// <summary>The DKIM keys Secret: one PEM private key per key name (selector._domainkey.domain), as OpenDKIM's KeyTable names them.</summary>
+    public const string Dkim = "/etc/mailsub/dkim";
+
     /// <summary>The emptyDir that holds the queue, Postfix's data, sasldb and the runtime config.</summary>
     public const string State = "/var/lib/mailsub";
 

@@ -15,6 +15,14 @@ public sealed record StateLayout(string Root)
     /// as SASL_README does with its password file; smtp(8) opens its tables before it drops root.</summary>
     public string RelayCredentials => Path.Combine(Root, "relay-credentials");
 
+    /// <summary>OpenDKIM's BaseDirectory: its runtime opendkim.conf, tables and key copies (<see cref="OpenDkim"/>).</summary>
+    public string OpenDkimDir => Path.Combine(Root, "opendkim");
+
+    /// <summary>The milter socket's directory, which smtpd finds relative to the queue directory (<see cref="OpenDkim.MilterAddress"/>).</summary>
+    public string OpenDkimSocketDir => Path.Combine(QueueDir, OpenDkim.SocketDirName);
+
+    public string OpenDkimSocket => Path.Combine(OpenDkimSocketDir, OpenDkim.SocketFileName);
+
     /// <summary>What <c>postfix -c</c> is given: a symlink to the live generation.</summary>
     public string ConfigLink => Path.Combine(Root, "etc");
 

@@ -36,7 +36,7 @@ internal static class Samples
     /// <param name="tls">The TLS Secret; a fresh self-signed certificate for the hostname when null.</param>
     /// <param name="mainCf">main.cf parameters on top of the rendered file (relayhost: the instance's sink).</param>
     public static async Task<PostfixInstance> StartAsync(MailSubmission resource, IReadOnlyDictionary<string, string> users,
-        TlsMaterial? tls = null, IReadOnlyDictionary<string, string>? mainCf = null)
+        TlsMaterial? tls = null, IReadOnlyDictionary<string, string>? mainCf = null, IReadOnlyDictionary<string, string>? dkimKeys = null)
     {
         var rendered = Render(resource);
         var dir = Directory.CreateTempSubdirectory("mailsub-acceptance-").FullName;
@@ -50,6 +50,7 @@ internal static class Samples
                 Users = users,
                 Tls = tls ?? TlsMaterial.SelfSigned(resource.Spec.Hostname),
                 MainCfParameters = mainCf ?? new Dictionary<string, string>(),
+                DkimKeys = dkimKeys,
                 GraceSeconds = 20,
             });
         }

@@ -27,6 +27,7 @@ public class CliTests
     [Theory]
     [InlineData("seed")]
     [InlineData("modern")]
+    [InlineData("dkim")]
     public void Render_writes_the_manifests_and_the_golden_postfix_files(string sample)
     {
         using var output = new TempDirectory();
@@ -34,7 +35,9 @@ public class CliTests
         var (code, _, stderr) = MailsubBinary.Run("render", "-f", $"samples/{sample}.yaml", "-o", output.Path);
 
         Assert.True(code == 0, stderr);
-        foreach (var file in new[] { "main.cf", "master.cf", "smtpd.conf" })
+        var files = sample == "dkim" ? ["main.cf", "master.cf", "smtpd.conf", "opendkim.conf", "KeyTable", "SigningTable"] : new[] { "main.cf", "master.cf", "smtpd.conf" };
+        Assert.Equal(files.Order(StringComparer.Ordinal), Directory.GetFiles(Path.Combine(output.Path, "postfix")).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+        foreach (var file in files)
         {
             var golden = File.ReadAllText(Path.Combine(MailsubBinary.Root, "tests", "Mailsub.Core.Tests", "Rendering", "testdata", $"{sample}.{file}.golden"));
             Assert.Equal(golden, File.ReadAllText(Path.Combine(output.Path, "postfix", file)));
@@ -66,6 +69,19 @@ public class CliTests
                 "  ClusterIssuer letsencrypt (spec.tls.issuerRef): cert-manager (cert-manager.io) issues the server certificate with it",
             ],
             stderr.TrimEnd('\n').Split('\n'));
+    }
+
+    [Fact]
+    public void Render_leaves_the_DKIM_keys_out_and_names_the_records_to_publish()
+    {
+        var (code, stdout, stderr) = MailsubBinary.Run("render", "-f", "samples/dkim.yaml");
+
+        Assert.Equal(0, code);
+        Assert.DoesNotContain("kind: Secret\n", stdout);
+        Assert.DoesNotContain("PRIVATE KEY", stdout + stderr);
+        Assert.Contains("--dkim", stdout);
+        Assert.Contains("left out: Secret dkim-dkim, the DKIM private keys the Deployment mounts", stderr);
+        Assert.Contains("  mail2026._domainkey.example.com TXT \"v=DKIM1; k=rsa; p=<the public key of the key the operator generates>\" (signing)\n", stderr);
     }
 
     [Fact]

@@ -7,7 +7,7 @@ namespace Mailsub.Core.Tests;
 /// <summary>The resources in samples/, read as `kubectl apply` would send them.</summary>
 public static class Samples
 {
-    public static readonly IReadOnlyList<string> All = ["seed", "modern"];
+    public static readonly IReadOnlyList<string> All = ["seed", "modern", "dkim"];
 
     public static TheoryData<string> Names => new(All);
 

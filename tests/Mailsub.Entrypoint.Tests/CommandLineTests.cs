@@ -17,11 +17,11 @@ public class CommandLineTests
     {
         var (options, _) = CommandLine.Parse(
             ["--config", "cfg", "--users", "/u", "--tls", "../tls", "--state", "st", "--listen", "127.0.0.1", "--grace", "7",
-             "--relay", "relay"],
+             "--relay", "relay", "--dkim", "keys"],
             "/work/run");
 
         Assert.Equal(new EntrypointOptions("/work/run/cfg", "/u", "/work/tls", "/work/run/st", "127.0.0.1",
-            TimeSpan.FromSeconds(7), "/work/run/relay"), options);
+            TimeSpan.FromSeconds(7), "/work/run/relay", DkimDir: "/work/run/keys"), options);
     }
 
     [Fact]

@@ -23,6 +23,7 @@ public sealed class PostfixInstance : IAsyncDisposable
         Users = new ProjectedVolume(Path.Combine(root, "users"));
         Tls = new ProjectedVolume(Path.Combine(root, "tls"));
         Relay = new ProjectedVolume(Path.Combine(root, "relay"));
+        Dkim = new ProjectedVolume(Path.Combine(root, "dkim"));
         StateDirectory = Path.Combine(root, "state");
     }
 
@@ -36,6 +37,9 @@ public sealed class PostfixInstance : IAsyncDisposable
 
     /// <summary>The --relay Secret; used only when the options name relay credentials.</summary>
     public ProjectedVolume Relay { get; }
+
+    /// <summary>The --dkim Secret; used only when the options name DKIM keys.</summary>
+    public ProjectedVolume Dkim { get; }
     public string StateDirectory { get; }
     public SmtpSink Sink { get; }
 
@@ -89,11 +93,19 @@ public sealed class PostfixInstance : IAsyncDisposable
         {
             foreach (var name in new[] { "main.cf", "master.cf", "smtpd.conf" })
                 instance._rendered[name] = File.ReadAllText(Path.Combine(options.ConfigDirectory, name));
+            // spec.dkim's files, when rendered, go into the ConfigMap as they are.
+            foreach (var name in new[] { OpenDkim.ConfFileName, OpenDkim.KeyTableFileName, OpenDkim.SigningTableFileName })
+            {
+                if (File.Exists(Path.Combine(options.ConfigDirectory, name)))
+                    instance._rendered[name] = File.ReadAllText(Path.Combine(options.ConfigDirectory, name));
+            }
             instance.WriteConfig();
             instance.SetUsers(options.Users);
             instance.SetTls(options.Tls ?? TlsMaterial.SelfSigned("mail.example.test"));
             if (options.RelayCredentials is { } relay)
                 instance.SetRelayCredentials(relay);
+            if (options.DkimKeys is { } keys)
+                instance.SetDkimKeys(keys);
             await instance.LaunchAsync();
             return instance;
         }
@@ -131,6 +143,18 @@ public sealed class PostfixInstance : IAsyncDisposable
     /// <summary>Replaces the --relay Secret (keys username and password).</summary>
     public void SetRelayCredentials(IReadOnlyDictionary<string, string> credentials) =>
         Relay.Write(credentials.ToDictionary(c => c.Key, c => Encoding.UTF8.GetBytes(c.Value)));
+
+    /// <summary>Replaces the --dkim Secret (key name to PEM private key).</summary>
+    public void SetDkimKeys(IReadOnlyDictionary<string, string> keys) =>
+        Dkim.Write(keys.ToDictionary(k => k.Key, k => Encoding.UTF8.GetBytes(k.Value)));
+
+    /// <summary>The running OpenDKIM's pid (its PidFile in the state directory), or null.</summary>
+    public int? OpenDkimProcessId =>
+        File.Exists(Path.Combine(StateDirectory, "opendkim", "opendkim.pid"))
+        && int.TryParse(File.ReadAllText(Path.Combine(StateDirectory, "opendkim", "opendkim.pid")).Trim(), out var pid)
+        && Directory.Exists($"/proc/{pid}")
+            ? pid
+            : null;
 
     public void SetTls(TlsMaterial tls)
     {
@@ -254,7 +278,8 @@ public sealed class PostfixInstance : IAsyncDisposable
         foreach (var argument in new[] { fileName }.Concat(prefix).Concat([
             "--config", Config.Path, "--users", Users.Path, "--tls", Tls.Path, "--state", StateDirectory,
             "--listen", Host, "--grace", _options.GraceSeconds.ToString(), "--health", HealthPort.ToString(),
-            .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path]]))
+            .. _options.RelayCredentials is null ? Array.Empty<string>() : ["--relay", Relay.Path],
+            .. _options.DkimKeys is null ? Array.Empty<string>() : ["--dkim", Dkim.Path]]))
         {
             start.ArgumentList.Add(argument);
         }

@@ -17,6 +17,10 @@ public sealed class PostfixInstanceOptions
     /// when set, the entrypoint runs with --relay. Null: no --relay.</summary>
     public IReadOnlyDictionary<string, string>? RelayCredentials { get; init; }
 
+    /// <summary>The DKIM keys Secret (key name to PEM), when the config has opendkim.conf; when
+    /// set, the entrypoint runs with --dkim. Null: no --dkim.</summary>
+    public IReadOnlyDictionary<string, string>? DkimKeys { get; init; }
+
     /// <summary>main.cf parameters set on top of the rendered file. relayhost points at the
     /// instance's <see cref="SmtpSink"/> unless given here.</summary>
     public IReadOnlyDictionary<string, string> MainCfParameters { get; init; } = new Dictionary<string, string>();

@@ -66,6 +66,7 @@ public static class ConditionReasons
     // UsersReady
     public const string UsersResolved = "UsersResolved";
     public const string PasswordSecretMissing = "PasswordSecretMissing";
+    public const string DkimKeyUnavailable = "DkimKeyUnavailable";
 
     // Reconciling: this reconcile wrote children
     public const string ChildrenApplied = "ChildrenApplied";

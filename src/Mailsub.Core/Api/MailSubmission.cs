@@ -67,6 +67,9 @@ public sealed class MailSubmissionSpec
     [Description("Message size and per-client rate limits.")]
     public LimitsSpec Limits { get; set; } = new();
 
+    [Description("DKIM signing of authenticated submissions. Without it, mail is not signed.")]
+    public DkimSpec? Dkim { get; set; }
+
     [MaxLength(8)]
     [Description("Delivery to commands and files through aliases and .forward (Postfix allow_mail_to_commands), as the seed allows for its mailing-list manager. Rendered as given but without effect: the pods deliver no mail locally (every local recipient is refused at RCPT), so no alias, .forward or :include: is read and no command runs in the pod. Run a mailing-list manager where the relay host delivers its mail; inside the pod a command that re-injects mail through sendmail could not work anyway, since postdrop's setgid bit is ignored under the pod's allowPrivilegeEscalation: false.")]
     public List<MailToCommandsSource> AllowMailToCommands { get; set; } = [MailToCommandsSource.Alias, MailToCommandsSource.Forward, MailToCommandsSource.Include];

@@ -27,4 +27,21 @@ public sealed class MailSubmissionStatus
 
     [Description("Secret holding the server certificate.")]
     public string? TlsSecretName { get; set; }
+
+    [ListMapKey("name")]
+    [Description("The DNS TXT records to publish for spec.dkim, one per key listed there (a removed key's record goes with it). Publish a new key's record before switching signingSelector to it.")]
+    public List<DkimRecordStatus>? DkimRecords { get; set; }
+}
+
+[Description("One DKIM key's DNS TXT record.")]
+public sealed class DkimRecordStatus
+{
+    [Description("Owner name of the TXT record: <selector>._domainkey.<domain>.")]
+    public string Name { get; set; } = "";
+
+    [Description("The record's text (v=DKIM1; k=rsa; p=...). DNS strings hold 255 characters each: most DNS providers split a longer value themselves; in a zone file, write it as several quoted strings.")]
+    public string Value { get; set; } = "";
+
+    [Description("True for the domain's signingSelector.")]
+    public bool Signing { get; set; }
 }

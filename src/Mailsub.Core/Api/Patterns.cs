@@ -21,5 +21,8 @@ public static class Patterns
 
     public const string PostfixParameterName = @"^[a-z][a-z0-9_]*$";
 
+    /// <summary>A DKIM selector (RFC 6376 3.1): dot-separated DNS labels; lower case, as domains here are.</summary>
+    public const string DkimSelector = @"^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+
     public const string Duration = @"^[0-9]+[smhdw]?$";
 }

@@ -23,6 +23,12 @@ public static class ChildNames
     /// <summary>The Secret with the passwords the operator generated, one key per login name.</summary>
     public static string GeneratedPasswords(ValidSubmission valid) => valid.Name + "-generated-passwords";
 
+    /// <summary>The Secret the pods mount with every DKIM private key, one key per record name (selector._domainkey.domain).</summary>
+    public static string Dkim(ValidSubmission valid) => valid.Name + "-dkim";
+
+    /// <summary>The Secret with the DKIM keys the operator generated, one key per record name; never regenerated.</summary>
+    public static string GeneratedDkimKeys(ValidSubmission valid) => valid.Name + "-dkim-keys";
+
     /// <summary>The cert-manager Certificate, and the Secret it writes.</summary>
     public static string Certificate(ValidSubmission valid) => valid.Name + "-tls";
 

@@ -4,7 +4,7 @@ using Mailsub.Core.Validation;
 
 namespace Mailsub.Core.Builders;
 
-/// <summary>The shared layout of the password Secrets: Opaque, one key per login name, in name order.</summary>
+/// <summary>The shared layout of the password and DKIM key Secrets: Opaque, one key per name, in name order.</summary>
 internal static class PasswordSecret
 {
     public static V1Secret Build(ValidSubmission valid, string name, IReadOnlyDictionary<string, string> passwords) => new()

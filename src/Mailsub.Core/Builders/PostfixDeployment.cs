@@ -128,6 +128,8 @@ public static class PostfixDeployment
         args.AddRange(["--state", ContainerPaths.State]);
         if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
             args.AddRange(["--relay", ContainerPaths.Relay]);
+        if (valid.DkimKeys.Count > 0)
+            args.AddRange(["--dkim", ContainerPaths.Dkim]);
         args.AddRange(["--health", PodPorts.Health.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
         foreach (var listener in valid.Listeners)
         {
@@ -156,6 +158,9 @@ public static class PostfixDeployment
             volumes.Add(SecretVolume("tls", tlsSecret));
         if (valid.Spec.RelayHost?.CredentialsSecretRef is { } credentials)
             volumes.Add(SecretVolume("relay", credentials.Name));
+        // The Secret's keys change with a rotation, the volume does not: no rollout.
+        if (valid.DkimKeys.Count > 0)
+            volumes.Add(SecretVolume("dkim", ChildNames.Dkim(valid)));
         volumes.Add(new V1Volume { Name = "state", EmptyDir = new V1EmptyDirVolumeSource() });
         volumes.Add(new V1Volume { Name = "tmp", EmptyDir = new V1EmptyDirVolumeSource() });
         return volumes;
@@ -173,6 +178,8 @@ public static class PostfixDeployment
             mounts.Add(new V1VolumeMount { Name = "tls", MountPath = ContainerPaths.Tls, ReadOnlyProperty = true });
         if (valid.Spec.RelayHost?.CredentialsSecretRef is not null)
             mounts.Add(new V1VolumeMount { Name = "relay", MountPath = ContainerPaths.Relay, ReadOnlyProperty = true });
+        if (valid.DkimKeys.Count > 0)
+            mounts.Add(new V1VolumeMount { Name = "dkim", MountPath = ContainerPaths.Dkim, ReadOnlyProperty = true });
         mounts.Add(new V1VolumeMount { Name = "state", MountPath = ContainerPaths.State });
         mounts.Add(new V1VolumeMount { Name = "tmp", MountPath = ContainerPaths.Temp });
         return mounts;

@@ -34,5 +34,17 @@ public static class Prerequisites
 
         if (spec.RelayHost?.CredentialsSecretRef is { } relay)
             yield return new(Secret, relay.Name, "spec.relayHost.credentialsSecretRef", "keys username and password: SMTP AUTH to the relay host");
+        var domains = spec.Dkim?.Domains ?? [];
+        for (var i = 0; i < domains.Count; i++)
+        {
+            for (var j = 0; j < domains[i].Keys.Count; j++)
+            {
+                if (domains[i].Keys[j].PrivateKeySecretRef is { } key)
+                {
+                    yield return new(Secret, key.Name, $"spec.dkim.domains[{i}].keys[{j}].privateKeySecretRef",
+                        $"key {key.Key}: the DKIM private key of selector {domains[i].Keys[j].Selector} of {domains[i].Name}");
+                }
+            }
+        }
     }
 }

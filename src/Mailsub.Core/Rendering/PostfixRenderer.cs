@@ -14,14 +14,22 @@ public static class PostfixRenderer
     internal static readonly Template MainCf = Load("main.cf.sbn");
     internal static readonly Template MasterCf = Load("master.cf.sbn");
     internal static readonly Template SmtpdConf = Load("smtpd.conf.sbn");
+    internal static readonly Template OpenDkimConf = Load("opendkim.conf.sbn");
+    internal static readonly Template KeyTable = Load("KeyTable.sbn");
+    internal static readonly Template SigningTable = Load("SigningTable.sbn");
 
     public static RenderedConfig Render(ValidSubmission valid)
     {
         var model = TemplateModel.Build(valid);
+        var dkim = valid.DkimKeys.Count == 0 ? null : new OpenDkimFiles(
+            Render(OpenDkimConf, model),
+            Render(KeyTable, model),
+            Render(SigningTable, model));
         return new RenderedConfig(
             Render(MainCf, model),
             Render(MasterCf, model),
-            Render(SmtpdConf, model));
+            Render(SmtpdConf, model),
+            dkim);
     }
 
     internal static string Render(Template template, ScriptObject model)

@@ -37,6 +37,7 @@ internal static class TemplateModel
             ["extra_config"] = ExtraConfig(spec.ExtraConfig),
             ["listeners"] = Listeners(valid.Listeners),
             ["handoff_port"] = QueueHandoff.Port.ToString(CultureInfo.InvariantCulture),
+            ["dkim"] = valid.DkimKeys.Count > 0 ? Dkim(valid.DkimKeys) : null,
         };
         return model;
     }
@@ -49,6 +50,28 @@ internal static class TemplateModel
         ["tls_certificate"] = ContainerPaths.TlsCertificate,
         ["sasl_database"] = ContainerPaths.StateLayout.SaslDb,
         ["relay_credentials"] = ContainerPaths.StateLayout.RelayCredentials,
+    };
+
+    private static ScriptObject Dkim(IReadOnlyList<DkimKey> keys) => new()
+    {
+        ["milter"] = OpenDkim.MilterAddress,
+        ["base_directory"] = ContainerPaths.StateLayout.OpenDkimDir,
+        ["socket"] = ContainerPaths.StateLayout.OpenDkimSocket,
+        // Relative to BaseDirectory: the entrypoint installs the tables beside the runtime opendkim.conf.
+        ["key_table"] = OpenDkim.KeyTableFileName,
+        ["signing_table"] = OpenDkim.SigningTableFileName,
+        ["keys"] = Array(keys.Select(key => new ScriptObject
+        {
+            ["name"] = key.RecordName,
+            ["domain"] = key.Domain,
+            ["selector"] = key.Selector,
+            ["path"] = OpenDkim.KeyPath(key.RecordName),
+        })),
+        ["signing"] = Array(keys.Where(key => key.Signs).Select(key => new ScriptObject
+        {
+            ["name"] = key.Domain,
+            ["key"] = key.RecordName,
+        })),
     };
 
     private static string PostfixNetwork(string cidr)

@@ -30,6 +30,9 @@ public sealed record StatusInput
     /// <summary>The users' passwords, or which Secret is missing; null when the policy is Unhealthy.</summary>
     public UsersResolution? Users { get; init; }
 
+    /// <summary>The DKIM keys and their records, or which Secret is missing; null when the users did not resolve.</summary>
+    public DkimResolution? Dkim { get; init; }
+
     /// <summary>The children as the caches show them after this reconcile applied them; null when nothing was applied.</summary>
     public ChildrenObservation? Children { get; init; }
 
@@ -44,6 +47,13 @@ public sealed record StatusInput
 public sealed record UsersResolution(IReadOnlyDictionary<string, string>? Passwords, string Reason, string Message)
 {
     public bool Ready => Passwords is not null;
+}
+
+/// <summary>Every DKIM private key by record name and the TXT records to publish, or why a key is
+/// missing or unusable (names only, never key material).</summary>
+public sealed record DkimResolution(IReadOnlyDictionary<string, string>? Keys, IReadOnlyList<DkimRecordStatus> Records, string Message)
+{
+    public bool Ready => Keys is not null;
 }
 
 /// <param name="Writes">Children this reconcile created, changed or deleted (other workers' writes excluded).</param>

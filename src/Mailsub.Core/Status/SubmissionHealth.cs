@@ -28,6 +28,7 @@ public static class SubmissionHealth
             UsersSecretName = old?.UsersSecretName,
             TlsSecretName = old?.TlsSecretName,
             AvailableReplicas = old?.AvailableReplicas,
+            DkimRecords = old?.DkimRecords,
         };
         var conditions = new Conditions(status.Conditions, generation, input.Now);
         var abnormal = new List<Abnormal>();
@@ -107,6 +108,17 @@ public static class SubmissionHealth
         }
         status.UsersSecretName = ChildNames.Users(valid);
         status.TlsSecretName = ChildNames.TlsSecret(valid);
+
+        // Null without spec.dkim.
+        if (input.Dkim is { Ready: false } dkim)
+        {
+            // Signing with a key missing from the mounted Secret would tempfail every submission:
+            // nothing is applied until the key resolves.
+            abnormal.Add(Abnormal.Stalled(ConditionReasons.DkimKeyUnavailable, dkim.Message));
+            return;
+        }
+        // A removed key's record goes with it; a new key's record is here before it signs.
+        status.DkimRecords = input.Dkim?.Records is { Count: > 0 } records ? [.. records] : null;
 
         var children = input.Children ?? throw new ArgumentException("Resolved users mean the children were applied.", nameof(input));
         if (children.Writes > 0)

@@ -64,13 +64,14 @@ public static partial class SubmissionValidator
         CheckUnique(path.Child("allowMailToCommands"), spec.AllowMailToCommands.Select(EnumValues.NameOf).ToList(), errors);
         CheckExtraConfig(path.Child("extraConfig"), spec.ExtraConfig, errors);
         CheckWorkload(path.Child("workload"), spec.Workload, errors);
+        var dkimKeys = CheckDkim(path.Child("dkim"), spec.Dkim, errors);
 
         if (errors.Count > 0)
             return ValidationResult.Failed(errors);
 
         var domain = spec.Domain ?? DefaultDomain(spec.Hostname);
         var dnsNames = spec.Tls.DnsNames.Count > 0 ? spec.Tls.DnsNames : [spec.Hostname];
-        return ValidationResult.Ok(new ValidSubmission(resource, domain, listeners, dnsNames, tlsSource));
+        return ValidationResult.Ok(new ValidSubmission(resource, domain, listeners, dnsNames, tlsSource, dkimKeys));
     }
 
     /// <summary>Postfix's own rule (myhostname minus its first label), unless that leaves a bare TLD.</summary>

@@ -9,13 +9,14 @@ namespace Mailsub.Core.Validation;
 public sealed class ValidSubmission
 {
     internal ValidSubmission(MailSubmission resource, string domain, IReadOnlyList<Listener> listeners,
-        IReadOnlyList<string> dnsNames, TlsSource tlsSource)
+        IReadOnlyList<string> dnsNames, TlsSource tlsSource, IReadOnlyList<DkimKey> dkimKeys)
     {
         Resource = resource;
         Domain = domain;
         Listeners = listeners;
         DnsNames = dnsNames;
         TlsSource = tlsSource;
+        DkimKeys = dkimKeys;
     }
 
     public MailSubmission Resource { get; }
@@ -33,6 +34,9 @@ public sealed class ValidSubmission
     public IReadOnlyList<string> DnsNames { get; }
 
     public TlsSource TlsSource { get; }
+
+    /// <summary>spec.dkim's keys with defaults resolved, in spec order; empty without spec.dkim.</summary>
+    public IReadOnlyList<DkimKey> DkimKeys { get; }
 
     /// <summary>The lowest protocol of the submission listeners: the profile's floor raised by minProtocol.</summary>
     public TlsProtocol MinProtocol => TlsProfiles.MinProtocol(Spec.Tls);

@@ -16,4 +16,8 @@ public static class BuildGen
     /// <summary>A made-up password for every user: "password-of-{login}".</summary>
     public static Dictionary<string, string> Passwords(ValidSubmission valid) =>
         valid.Spec.Auth.Users.ToDictionary(u => u.Name, u => "password-of-" + u.Name);
+
+    /// <summary>Placeholder PEM text by record name: the builders only lay the keys out.</summary>
+    public static Dictionary<string, string> DkimKeys(ValidSubmission valid) =>
+        valid.DkimKeys.ToDictionary(k => k.RecordName, k => "key-of-" + k.RecordName);
 }

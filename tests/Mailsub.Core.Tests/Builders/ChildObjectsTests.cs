@@ -13,7 +13,7 @@ public class ChildObjectsTests
     {
         var valid = Samples.Valid(sample);
 
-        var objects = ChildObjects.Build(valid, BuildGen.Rendered(valid), BuildGen.Passwords(valid), BuildGen.Options());
+        var objects = ChildObjects.Build(valid, BuildGen.Rendered(valid), BuildGen.Passwords(valid), BuildGen.Options(), BuildGen.DkimKeys(valid));
 
         Golden.Check(ObjectJson.ToYaml(objects), "tests", "Mailsub.Core.Tests", "Builders", "testdata", $"{sample}.yaml.golden");
     }
@@ -28,6 +28,16 @@ public class ChildObjectsTests
             Names(ChildObjects.Build(modern, BuildGen.Rendered(modern), BuildGen.Passwords(modern), BuildGen.Options())));
         Assert.Equal(["ConfigMap/seed-postfix", "Secret/seed-users", "Deployment/seed-postfix", "Service/seed", "Service/seed-peers"],
             Names(ChildObjects.Build(seed, BuildGen.Rendered(seed), BuildGen.Passwords(seed), BuildGen.Options())));
+    }
+
+    [Fact]
+    public void DKIM_adds_the_mounted_keys_Secret_first_and_nothing_else()
+    {
+        var dkim = Samples.Valid("dkim");
+
+        Assert.Equal(["Secret/dkim-dkim", "ConfigMap/dkim-postfix", "Secret/dkim-users", "Certificate/dkim-tls", "Deployment/dkim-postfix", "Service/dkim", "Service/dkim-peers", "PodDisruptionBudget/dkim-postfix"],
+            Names(ChildObjects.Build(dkim, BuildGen.Rendered(dkim), BuildGen.Passwords(dkim), BuildGen.Options(), BuildGen.DkimKeys(dkim))));
+        Assert.Throws<ArgumentException>(() => ChildObjects.Build(dkim, BuildGen.Rendered(dkim), BuildGen.Passwords(dkim), BuildGen.Options()));
     }
 
     [Fact]

@@ -19,10 +19,12 @@ public static class RunCommand
         var leaseId = new Option<string>("--leader-election-id") { Description = "Name of the Lease.", DefaultValueFactory = _ => "mailsub-operator" };
         var metrics = new Option<string>("--metrics-bind-address") { Description = "Address of /metrics (Prometheus); 0 turns it off.", DefaultValueFactory = _ => ":8080" };
         var probes = new Option<string>("--health-probe-bind-address") { Description = "Address of /healthz and /readyz; 0 turns it off.", DefaultValueFactory = _ => ":8081" };
+        var webhook = new Option<string>("--webhook-bind-address") { Description = "Address of the validating admission webhook (HTTPS, POST " + SubmissionAdmission.Path + ", on every replica); 0 turns it off.", DefaultValueFactory = _ => "0" };
+        var webhookCerts = new Option<string>("--webhook-cert-dir") { Description = "Folder with the webhook's tls.crt and tls.key (a mounted Secret); read again when they change.", DefaultValueFactory = _ => "/tmp/k8s-webhook-server/serving-certs" };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 2 };
         var command = new Command("run", "Run the operator: reconcile MailSubmissions into Postfix Deployments, configuration, users, TLS and status.")
         {
-            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, workers,
+            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, webhook, webhookCerts, workers,
         };
         command.SetAction(parse =>
         {
@@ -50,6 +52,8 @@ public static class RunCommand
                 LeaderElectionId = parse.GetValue(leaseId)!,
                 MetricsBindAddress = parse.GetValue(metrics),
                 HealthProbeBindAddress = parse.GetValue(probes),
+                WebhookBindAddress = parse.GetValue(webhook),
+                WebhookCertDir = parse.GetValue(webhookCerts)!,
                 Workers = parse.GetValue(workers),
             };
             using var stop = new CancellationTokenSource();

@@ -23,4 +23,8 @@ public sealed record OperatorOptions
     public string? MetricsBindAddress { get; init; } = ":8080";
     /// <summary>host:port of /healthz and /readyz; null or "0": off.</summary>
     public string? HealthProbeBindAddress { get; init; } = ":8081";
+    /// <summary>host:port of the validating admission webhook (HTTPS, every replica); null or "0": off.</summary>
+    public string? WebhookBindAddress { get; init; }
+    /// <summary>Folder with the webhook's tls.crt and tls.key (a mounted Secret; read again when they change).</summary>
+    public string WebhookCertDir { get; init; } = "/tmp/k8s-webhook-server/serving-certs";
 }

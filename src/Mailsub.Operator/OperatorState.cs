@@ -28,6 +28,7 @@ public sealed class OperatorState
     public required PodVolumeRefresh VolumeRefresh { get; init; }
     public required UserPasswords Passwords { get; init; }
     public required SecretReader SecretData { get; init; }
+    public required TlsSecretCertificates TlsCertificates { get; init; }
     public required EventRecorder Events { get; init; }
     public long StatusWrites;
     /// <summary>Status writes refused with 409 (the submission changed since it was read) and retried.</summary>

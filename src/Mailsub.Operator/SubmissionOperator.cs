@@ -7,6 +7,7 @@ using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Informers;
 using Mailsub.Runtime.Kinds;
 using Mailsub.Runtime.LeaderElection;
+using Mailsub.Runtime.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace Mailsub.Operator;
@@ -32,6 +33,11 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     public Controller? Controller { get; private set; }
 
     public bool IsLeader { get; private set; }
+
+    /// <summary>The webhook's handler and where it listens, once serving.</summary>
+    public SubmissionAdmission? Admission { get; private set; }
+
+    public System.Net.IPEndPoint? WebhookEndpoint { get; private set; }
 
     /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -69,6 +75,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             VolumeRefresh = new PodVolumeRefresh(api),
             Passwords = new UserPasswords(secretReader, applier),
             SecretData = secretReader,
+            TlsCertificates = new TlsSecretCertificates(secretReader),
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
         };
 
@@ -94,6 +101,13 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         }
         using var disposeMetrics = metricServer;
         using var disposeProbes = probes;
+        // The webhook serves from the start, on every replica, leader or not: admission must not
+        // wait for a lease (with failurePolicy Fail a standby that refused to answer would block writes).
+        await using var webhook = StartWebhook(state);
+        if (!BindAddress.IsOff(options.WebhookBindAddress) && webhook is null)
+        {
+            return 2;
+        }
 
         // Every informer starts at once, each with its handlers (added before it runs, so they see
         // its first list); no reconcile runs before all of them have synced.
@@ -187,6 +201,32 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         }
         _log.LogInformation("stopped reconciles={Reconciles} errors={Errors}", controller.ReconcilesTotal, controller.ErrorsTotal);
         return exitCode;
+    }
+
+    /// <summary>The admission webhook (<see cref="SubmissionAdmission"/>) when asked for; null when off or when it cannot listen (logged).</summary>
+    private HttpsServer? StartWebhook(OperatorState state)
+    {
+        if (BindAddress.IsOff(options.WebhookBindAddress))
+        {
+            return null;
+        }
+        var admission = new SubmissionAdmission(state.TlsCertificates.ReadAsync, loggers.CreateLogger("webhook"));
+        try
+        {
+            var certificate = new ServingCertificate(options.WebhookCertDir);
+            certificate.Current(); // a missing or broken pair fails the start, not every handshake
+            var server = new HttpsServer(BindAddress.Endpoint(options.WebhookBindAddress!), certificate, admission.HandleAsync);
+            Admission = admission;
+            WebhookEndpoint = server.Endpoint;
+            _log.LogInformation("serving admission webhook address={Address} path={Path} certificates={Dir}", server.Endpoint, SubmissionAdmission.Path, options.WebhookCertDir);
+            return server;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException
+            or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
+        {
+            _log.LogError("cannot serve the admission webhook address={Address} certificates={Dir} error={Error}", options.WebhookBindAddress, options.WebhookCertDir, ex.Message);
+            return null;
+        }
     }
 
     /// <summary>Every change of a submission that can alter its outcome enqueues it (its children's: <see cref="WireChild"/>).</summary>

@@ -27,4 +27,16 @@ public sealed record OperatorOptions
     public string? WebhookBindAddress { get; init; }
     /// <summary>Folder with the webhook's tls.crt and tls.key (a mounted Secret; read again when they change).</summary>
     public string WebhookCertDir { get; init; } = "/tmp/k8s-webhook-server/serving-certs";
+    /// <summary>
+    /// Without cert-manager: the Secret (in <see cref="LeaderElectionNamespace"/>) holding the
+    /// operator's own webhook CA and serving certificate, made, renewed and written to
+    /// <see cref="WebhookCertDir"/> by the operator; null: the files are given (cert-manager's Secret mounted).
+    /// </summary>
+    public string? WebhookCertSecret { get; init; }
+    /// <summary>The Service in front of the webhook (the certificate's name), with <see cref="WebhookCertSecret"/>.</summary>
+    public string WebhookServiceName { get; init; } = "mailsub-webhook";
+    /// <summary>The ValidatingWebhookConfiguration whose caBundle the leader sets, with <see cref="WebhookCertSecret"/>.</summary>
+    public string? WebhookConfigurationName { get; init; }
+    /// <summary>Extra IP addresses in the self-managed certificate (tests point clientConfig.url at 127.0.0.1).</summary>
+    public IReadOnlyList<System.Net.IPAddress> WebhookAddresses { get; init; } = [];
 }

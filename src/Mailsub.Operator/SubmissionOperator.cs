@@ -39,6 +39,9 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
 
     public System.Net.IPEndPoint? WebhookEndpoint { get; private set; }
 
+    /// <summary>The self-managed webhook certificate (<see cref="OperatorOptions.WebhookCertSecret"/>); null otherwise.</summary>
+    public WebhookCertificateRotator? Certificates { get; private set; }
+
     /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
     {
@@ -103,6 +106,29 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         using var disposeProbes = probes;
         // The webhook serves from the start, on every replica, leader or not: admission must not
         // wait for a lease (with failurePolicy Fail a standby that refused to answer would block writes).
+        var rotator = BindAddress.IsOff(options.WebhookBindAddress) || options.WebhookCertSecret is null ? null
+            : new WebhookCertificateRotator(api, new WebhookCertificateOptions
+            {
+                Namespace = options.LeaderElectionNamespace,
+                SecretName = options.WebhookCertSecret,
+                ServiceName = options.WebhookServiceName,
+                ConfigurationName = options.WebhookConfigurationName,
+                CertDir = options.WebhookCertDir,
+                Addresses = options.WebhookAddresses,
+            }, loggers.CreateLogger("webhook-certificate"));
+        Certificates = rotator;
+        try
+        {
+            if (rotator is not null)
+            {
+                await rotator.EnsureAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is KubeApiException or HttpRequestException or IOException or UnauthorizedAccessException)
+        {
+            _log.LogError("cannot make or read the webhook certificate secret={Namespace}/{Name} error={Error}", options.LeaderElectionNamespace, options.WebhookCertSecret, ex.Message);
+            return 2;
+        }
         await using var webhook = StartWebhook(state);
         if (!BindAddress.IsOff(options.WebhookBindAddress) && webhook is null)
         {
@@ -123,6 +149,10 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 state.Publish(child);
                 children.Add(child);
                 informers.Add(child.Objects.RunAsync(stopInformers.Token));
+            }
+            if (rotator is not null)
+            {
+                informers.Add(rotator.RunAsync(() => IsLeader, stopInformers.Token));
             }
             WireSubmissions(state, controller.Queue.Add);
             informers.Add(submissions.RunAsync(stopInformers.Token));

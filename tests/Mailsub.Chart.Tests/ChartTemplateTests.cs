@@ -11,6 +11,8 @@ public class ChartTemplateTests
         { "serviceMonitor", ["--set", "metrics.serviceMonitor.enabled=true", "--set", "metrics.serviceMonitor.labels.release=prometheus"] },
         { "networkPolicy", ["--set", "networkPolicy.enabled=true", "--set", "networkPolicy.apiServer.cidrs={10.0.0.1/32}"] },
         { "single replica", ["--set", "replicaCount=1", "--set", "leaderElection.enabled=false"] },
+        { "webhook, self-managed TLS", ["--set", "webhook.enabled=true"] },
+        { "webhook, cert-manager", ["--set", "webhook.enabled=true", "--set", "webhook.certManager.enabled=true"] },
     };
 
     [Fact]
@@ -66,6 +68,7 @@ public class ChartTemplateTests
         Assert.Single(rendered.OfKind("ClusterRole"));
         Assert.DoesNotContain("ServiceMonitor", rendered.Kinds);
         Assert.DoesNotContain("NetworkPolicy", rendered.Kinds);
+        Assert.DoesNotContain("ValidatingWebhookConfiguration", rendered.Kinds);
     }
 
     [Fact]

@@ -27,7 +27,8 @@ internal sealed class WebhookSetup : IAsyncDisposable
     public string ConfigurationName => "mailsub-test-" + Namespace;
 
     /// <param name="webhookPort">Where the configuration points; null: at the operator started here. A port nobody listens on: the webhook is down.</param>
-    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true)
+    /// <param name="selfManaged">The operator makes its CA and certificate (a Secret in the namespace) and sets the caBundle itself.</param>
+    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true, bool selfManaged = false)
     {
         var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
@@ -37,16 +38,26 @@ internal sealed class WebhookSetup : IAsyncDisposable
             ["metadata"] = new JsonObject { ["labels"] = new JsonObject { ["mailsub.dev/webhook-test"] = ns } },
         });
         var setup = new WebhookSetup(cluster, ns, new WebhookCertificates());
-        if (webhookPort is null)
+        if (selfManaged)
         {
-            setup.Operator = await InProcessOperator.StartAsync(cluster.Config, ns, InProcessOperator.Defaults(ns) with
-            {
-                WebhookBindAddress = "127.0.0.1:0",
-                WebhookCertDir = setup.Certificates.Directory,
-            });
+            // The configuration first, without a caBundle: the operator's leader fills it in.
+            var port = LoopbackPort.Free();
+            await cluster.SendAsync(HttpMethod.Post, Configurations, setup.Configuration(port, "Fail", caBundle: null));
+            setup.Operator = await InProcessOperator.StartAsync(cluster.Config, ns, setup.SelfManagedOptions(port));
         }
-        var port = webhookPort ?? setup.Operator.Operator.WebhookEndpoint!.Port;
-        await cluster.SendAsync(HttpMethod.Post, Configurations, setup.Configuration(port, "Fail"));
+        else
+        {
+            if (webhookPort is null)
+            {
+                setup.Operator = await InProcessOperator.StartAsync(cluster.Config, ns, InProcessOperator.Defaults(ns) with
+                {
+                    WebhookBindAddress = "127.0.0.1:0",
+                    WebhookCertDir = setup.Certificates.Directory,
+                });
+            }
+            var port = webhookPort ?? setup.Operator.Operator.WebhookEndpoint!.Port;
+            await cluster.SendAsync(HttpMethod.Post, Configurations, setup.Configuration(port, "Fail", setup.Certificates.CaBundle));
+        }
         if (waitUntilServing)
         {
             // The API server picks the configuration up from its informer: until then nothing is judged.
@@ -63,6 +74,21 @@ internal sealed class WebhookSetup : IAsyncDisposable
         return setup;
     }
 
+    public const string CertificateSecret = "mailsub-webhook-certificate";
+
+    /// <summary>The options of a replica that keeps its certificate in <see cref="CertificateSecret"/> (its own folder for the files).</summary>
+    public OperatorOptions SelfManagedOptions(int port) => InProcessOperator.Defaults(Namespace) with
+    {
+        WebhookBindAddress = $"127.0.0.1:{port}",
+        WebhookCertDir = Path.Combine(Certificates.Directory, "replica-" + port + "-" + Guid.NewGuid().ToString("N")[..4]),
+        WebhookCertSecret = CertificateSecret,
+        WebhookConfigurationName = ConfigurationName,
+        WebhookAddresses = [System.Net.IPAddress.Loopback],
+        LeaderElectionNamespace = Namespace,
+    };
+
+    public Task<JsonObject?> ConfigurationAsync() => Cluster.TryGetAsync($"{Configurations}/{ConfigurationName}");
+
     public async Task SetFailurePolicyAsync(string policy)
     {
         var current = await Cluster.TryGetAsync($"{Configurations}/{ConfigurationName}");
@@ -70,7 +96,7 @@ internal sealed class WebhookSetup : IAsyncDisposable
         await Cluster.SendAsync(HttpMethod.Put, $"{Configurations}/{ConfigurationName}", current);
     }
 
-    private JsonObject Configuration(int port, string failurePolicy) => new()
+    private JsonObject Configuration(int port, string failurePolicy, string? caBundle) => new()
     {
         ["apiVersion"] = "admissionregistration.k8s.io/v1",
         ["kind"] = "ValidatingWebhookConfiguration",
@@ -82,11 +108,9 @@ internal sealed class WebhookSetup : IAsyncDisposable
             ["sideEffects"] = "None",
             ["failurePolicy"] = failurePolicy,
             ["timeoutSeconds"] = 5,
-            ["clientConfig"] = new JsonObject
-            {
-                ["url"] = $"https://127.0.0.1:{port}{SubmissionAdmission.Path}",
-                ["caBundle"] = Certificates.CaBundle,
-            },
+            ["clientConfig"] = caBundle is null
+                ? new JsonObject { ["url"] = $"https://127.0.0.1:{port}{SubmissionAdmission.Path}" }
+                : new JsonObject { ["url"] = $"https://127.0.0.1:{port}{SubmissionAdmission.Path}", ["caBundle"] = caBundle },
             ["rules"] = new JsonArray(new JsonObject
             {
                 ["apiGroups"] = new JsonArray("mailsub.dev"),

@@ -103,7 +103,7 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
         var watched = await cp.CreateNamespaceAsync("mailw");
         await cp.Helm("install", "opw", Tools.ChartDirectory, "--namespace", release, "--set", $"watchNamespaces={{{watched}}}",
             "--set", "webhook.enabled=true", "--set", "webhook.failurePolicy=Ignore", "--set", "leaderElection.leaseName=opw");
-        var configuration = $"opw-mailsub";
+        const string configuration = "opw-mailsub";
         try
         {
             var token = await cp.MintTokenAsync(release, "opw-mailsub");
@@ -127,8 +127,7 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
             string? bundle = null, ca = null;
             while (watch.Elapsed < TimeSpan.FromSeconds(90) && (bundle is null || bundle != ca))
             {
-                Assert.False(process.HasExited, "mailsub run exited:
-" + process.Log);
+                Assert.False(process.HasExited, "mailsub run exited:\n" + process.Log);
                 await Task.Delay(500);
                 bundle = await cp.Kubectl("get", "validatingwebhookconfiguration", configuration, "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}");
                 var secret = await Tools.TryKubectl(cp.KubeconfigPath, null, "get", "secret", "opw-mailsub-webhook-certificate", "-n", release, "-o", "jsonpath={.data.ca\\.crt}");

@@ -10,7 +10,6 @@ using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
 using Mailsub.Core.Status;
 using Mailsub.Core.Validation;
-using Mailsub.Postfix;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Kinds;

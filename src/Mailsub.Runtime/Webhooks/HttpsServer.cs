@@ -131,8 +131,7 @@ public sealed class HttpsServer : IAsyncDisposable
                     return;
                 }
                 Interlocked.Increment(ref _requests);
-                var response = read.Error is { } error ? error : await _handler(read.Request, _stop.Token).ConfigureAwait(false);
-                var keepAlive = read.Error is null && read.KeepAlive;
+                var (response, keepAlive) = read.Error is { } error ? (error, false) : await HandleAsync(read).ConfigureAwait(false);
                 await connection.WriteResponseAsync(response, keepAlive, _stop.Token).ConfigureAwait(false);
                 if (!keepAlive)
                 {
@@ -149,6 +148,19 @@ public sealed class HttpsServer : IAsyncDisposable
         {
             client.Dispose();
             _slots.Release();
+        }
+    }
+
+    /// <summary>The handler's answer; a handler that throws answers 500 (and the connection closes) rather than dropping it unanswered.</summary>
+    private async Task<(HttpsResponse, bool)> HandleAsync(HttpConnection.ReadResult read)
+    {
+        try
+        {
+            return (await _handler(read.Request, _stop.Token).ConfigureAwait(false), read.KeepAlive);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            return (HttpsResponse.Text(500, "the handler failed: " + ex.GetType().Name), false);
         }
     }
 

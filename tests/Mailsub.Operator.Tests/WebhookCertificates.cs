@@ -1,7 +1,7 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
+using Mailsub.Runtime.Webhooks;
 
 namespace Mailsub.Operator.Tests;
 
@@ -16,22 +16,11 @@ internal sealed class WebhookCertificates : IDisposable
     {
         Directory = Path.Combine(Path.GetTempPath(), "mailsub-webhook-" + Guid.NewGuid().ToString("N")[..8]);
         System.IO.Directory.CreateDirectory(Directory);
-        using var caKey = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var caRequest = new CertificateRequest("CN=mailsub test webhook CA", caKey, HashAlgorithmName.SHA256);
-        caRequest.CertificateExtensions.Add(new X509BasicConstraintsExtension(true, false, 0, true));
-        caRequest.CertificateExtensions.Add(new X509KeyUsageExtension(X509KeyUsageFlags.KeyCertSign | X509KeyUsageFlags.CrlSign, true));
-        using var ca = caRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1));
-        CaPem = ca.ExportCertificatePem();
-
-        using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
-        var request = new CertificateRequest("CN=127.0.0.1", key, HashAlgorithmName.SHA256);
-        var names = new SubjectAlternativeNameBuilder();
-        names.AddIpAddress(IPAddress.Loopback);
-        request.CertificateExtensions.Add(names.Build());
-        request.CertificateExtensions.Add(new X509EnhancedKeyUsageExtension([new Oid("1.3.6.1.5.5.7.3.1")], false));
-        using var serving = request.Create(ca, DateTimeOffset.UtcNow.AddMinutes(-5), DateTimeOffset.UtcNow.AddDays(1), RandomNumberGenerator.GetBytes(16));
-        File.WriteAllText(Path.Combine(Directory, "tls.crt"), serving.ExportCertificatePem());
-        File.WriteAllText(Path.Combine(Directory, "tls.key"), key.ExportPkcs8PrivateKeyPem());
+        // The operator's own CA code (the self-managed path) makes it: one way to make a webhook certificate.
+        var pems = WebhookCertificateAuthority.Create([], [IPAddress.Loopback], DateTimeOffset.UtcNow);
+        CaPem = pems.CaCertificate;
+        File.WriteAllText(Path.Combine(Directory, "tls.crt"), pems.Certificate);
+        File.WriteAllText(Path.Combine(Directory, "tls.key"), pems.Key);
     }
 
     public string Directory { get; }

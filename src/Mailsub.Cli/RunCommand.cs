@@ -19,6 +19,11 @@ public static class RunCommand
         var leaseId = new Option<string>("--leader-election-id") { Description = "Name of the Lease.", DefaultValueFactory = _ => "mailsub-operator" };
         var metrics = new Option<string>("--metrics-bind-address") { Description = "Address of /metrics (Prometheus); 0 turns it off.", DefaultValueFactory = _ => ":8080" };
         var probes = new Option<string>("--health-probe-bind-address") { Description = "Address of /healthz and /readyz; 0 turns it off.", DefaultValueFactory = _ => ":8081" };
+        var webhook = new Option<string>("--webhook-bind-address") { Description = "Address of the validating admission webhook (HTTPS, POST " + SubmissionAdmission.Path + ", on every replica); 0 turns it off.", DefaultValueFactory = _ => "0" };
+        var webhookCerts = new Option<string>("--webhook-cert-dir") { Description = "Folder with the webhook's tls.crt and tls.key (a mounted Secret); read again when they change.", DefaultValueFactory = _ => "/tmp/k8s-webhook-server/serving-certs" };
+        var webhookSecret = new Option<string?>("--webhook-cert-secret") { Description = "Without cert-manager: the Secret (in the pod's namespace) where the operator keeps its own webhook CA and serving certificate; it writes them to --webhook-cert-dir and renews them." };
+        var webhookService = new Option<string>("--webhook-service") { Description = "The Service in front of the webhook: the self-managed certificate is for SERVICE.NAMESPACE.svc.", DefaultValueFactory = _ => "mailsub-webhook" };
+        var webhookConfiguration = new Option<string?>("--webhook-configuration") { Description = "With --webhook-cert-secret: the ValidatingWebhookConfiguration whose caBundle the leader keeps equal to the CA." };
         var workers = new Option<int>("--workers") { Description = "Concurrent reconciles.", DefaultValueFactory = _ => 2 };
         var liveProbe = new Option<bool>("--live-probe")
         {
@@ -32,7 +37,7 @@ public static class RunCommand
         };
         var command = new Command("run", "Run the operator: reconcile MailSubmissions into Postfix Deployments, configuration, users, TLS and status.")
         {
-            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, workers, liveProbe, probeInterval, probeTargets,
+            kubeconfig, namespaces, image, leaderElect, leaseNamespace, leaseId, metrics, probes, webhook, webhookCerts, webhookSecret, webhookService, webhookConfiguration, workers, liveProbe, probeInterval, probeTargets,
         };
         command.SetAction(parse =>
         {
@@ -71,6 +76,11 @@ public static class RunCommand
                 LeaderElectionId = parse.GetValue(leaseId)!,
                 MetricsBindAddress = parse.GetValue(metrics),
                 HealthProbeBindAddress = parse.GetValue(probes),
+                WebhookBindAddress = parse.GetValue(webhook),
+                WebhookCertDir = parse.GetValue(webhookCerts)!,
+                WebhookCertSecret = parse.GetValue(webhookSecret),
+                WebhookServiceName = parse.GetValue(webhookService)!,
+                WebhookConfigurationName = parse.GetValue(webhookConfiguration),
                 Workers = parse.GetValue(workers),
                 LiveProbe = parse.GetValue(liveProbe),
                 ProbeInterval = TimeSpan.FromSeconds(parse.GetValue(probeInterval)),

@@ -16,4 +16,14 @@ public static class BindAddress
         var host = address[..colon].Trim('[', ']');
         return (host is "" or "0.0.0.0" or "::" ? "+" : host, port);
     }
+
+    /// <summary>The endpoint for a socket: every IPv4 address for ":port", else the IP given.</summary>
+    public static System.Net.IPEndPoint Endpoint(string address)
+    {
+        var (host, port) = Parse(address);
+        var ip = host == "+" ? System.Net.IPAddress.Any
+            : System.Net.IPAddress.TryParse(host, out var parsed) ? parsed
+            : throw new FormatException($"'{address}': the host of a socket bind address must be an IP address.");
+        return new System.Net.IPEndPoint(ip, port);
+    }
 }

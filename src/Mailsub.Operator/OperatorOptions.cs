@@ -32,4 +32,20 @@ public sealed record OperatorOptions
     public ProbeTimeouts ProbeTimeouts { get; init; } = new();
     /// <summary>"ns/service" or "ns/service:port" to "host" or "host:port": where the probe connects instead of the cluster IP (<see cref="ProbeTargetParser"/>).</summary>
     public IReadOnlyDictionary<string, string> ProbeTargets { get; init; } = new Dictionary<string, string>();
+    /// <summary>host:port of the validating admission webhook (HTTPS, every replica); null or "0": off.</summary>
+    public string? WebhookBindAddress { get; init; }
+    /// <summary>Folder with the webhook's tls.crt and tls.key (a mounted Secret; read again when they change).</summary>
+    public string WebhookCertDir { get; init; } = "/tmp/k8s-webhook-server/serving-certs";
+    /// <summary>
+    /// Without cert-manager: the Secret (in <see cref="LeaderElectionNamespace"/>) holding the
+    /// operator's own webhook CA and serving certificate, made, renewed and written to
+    /// <see cref="WebhookCertDir"/> by the operator; null: the files are given (cert-manager's Secret mounted).
+    /// </summary>
+    public string? WebhookCertSecret { get; init; }
+    /// <summary>The Service in front of the webhook (the certificate's name), with <see cref="WebhookCertSecret"/>.</summary>
+    public string WebhookServiceName { get; init; } = "mailsub-webhook";
+    /// <summary>The ValidatingWebhookConfiguration whose caBundle the leader sets, with <see cref="WebhookCertSecret"/>.</summary>
+    public string? WebhookConfigurationName { get; init; }
+    /// <summary>Extra IP addresses in the self-managed certificate (tests point clientConfig.url at 127.0.0.1).</summary>
+    public IReadOnlyList<System.Net.IPAddress> WebhookAddresses { get; init; } = [];
 }

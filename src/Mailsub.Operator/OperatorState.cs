@@ -29,6 +29,7 @@ public sealed class OperatorState
     public required UserPasswords Passwords { get; init; }
     public required DkimKeys DkimKeys { get; init; }
     public required SecretReader SecretData { get; init; }
+    public required TlsSecretCertificates TlsCertificates { get; init; }
     public required EventRecorder Events { get; init; }
     /// <summary>The live probe of the running services; null with --live-probe=false. Set once the controller's queue exists.</summary>
     public LiveProber? Prober { get; set; }

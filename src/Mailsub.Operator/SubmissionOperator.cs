@@ -7,6 +7,7 @@ using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Informers;
 using Mailsub.Runtime.Kinds;
 using Mailsub.Runtime.LeaderElection;
+using Mailsub.Runtime.Webhooks;
 using Microsoft.Extensions.Logging;
 
 namespace Mailsub.Operator;
@@ -32,6 +33,14 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     public Controller? Controller { get; private set; }
 
     public bool IsLeader { get; private set; }
+
+    /// <summary>The webhook's handler and where it listens, once serving.</summary>
+    public SubmissionAdmission? Admission { get; private set; }
+
+    public System.Net.IPEndPoint? WebhookEndpoint { get; private set; }
+
+    /// <summary>The self-managed webhook certificate (<see cref="OperatorOptions.WebhookCertSecret"/>); null otherwise.</summary>
+    public WebhookCertificateRotator? Certificates { get; private set; }
 
     /// <summary>Runs until cancelled (returns 0) or until leadership is lost (returns 1: exit and restart, as controller-runtime does).</summary>
     public async Task<int> RunAsync(CancellationToken cancellationToken)
@@ -70,6 +79,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             Passwords = new UserPasswords(secretReader, applier),
             DkimKeys = new DkimKeys(secretReader, applier),
             SecretData = secretReader,
+            TlsCertificates = new TlsSecretCertificates(secretReader),
             Events = new EventRecorder(api, "mailsub-operator", loggers.CreateLogger("events")),
         };
 
@@ -96,6 +106,36 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         }
         using var disposeMetrics = metricServer;
         using var disposeProbes = probes;
+        // The webhook serves from the start, on every replica, leader or not: admission must not
+        // wait for a lease (with failurePolicy Fail a standby that refused to answer would block writes).
+        var rotator = BindAddress.IsOff(options.WebhookBindAddress) || options.WebhookCertSecret is null ? null
+            : new WebhookCertificateRotator(api, new WebhookCertificateOptions
+            {
+                Namespace = options.LeaderElectionNamespace,
+                SecretName = options.WebhookCertSecret,
+                ServiceName = options.WebhookServiceName,
+                ConfigurationName = options.WebhookConfigurationName,
+                CertDir = options.WebhookCertDir,
+                Addresses = options.WebhookAddresses,
+            }, loggers.CreateLogger("webhook-certificate"));
+        Certificates = rotator;
+        try
+        {
+            if (rotator is not null)
+            {
+                await rotator.EnsureAsync(cancellationToken).ConfigureAwait(false);
+            }
+        }
+        catch (Exception ex) when (ex is KubeApiException or HttpRequestException or IOException or UnauthorizedAccessException)
+        {
+            _log.LogError("cannot make or read the webhook certificate secret={Namespace}/{Name} error={Error}", options.LeaderElectionNamespace, options.WebhookCertSecret, ex.Message);
+            return 2;
+        }
+        await using var webhook = StartWebhook(state);
+        if (!BindAddress.IsOff(options.WebhookBindAddress) && webhook is null)
+        {
+            return 2;
+        }
 
         // Every informer starts at once, each with its handlers (added before it runs, so they see
         // its first list); no reconcile runs before all of them have synced.
@@ -111,6 +151,10 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 state.Publish(child);
                 children.Add(child);
                 informers.Add(child.Objects.RunAsync(stopInformers.Token));
+            }
+            if (rotator is not null)
+            {
+                informers.Add(rotator.RunAsync(() => IsLeader, stopInformers.Token));
             }
             WireSubmissions(state, controller.Queue.Add);
             informers.Add(submissions.RunAsync(stopInformers.Token));
@@ -204,6 +248,32 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
         {
             await stopProbe.CancelAsync().ConfigureAwait(false);
             await probing.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The admission webhook (<see cref="SubmissionAdmission"/>) when asked for; null when off or when it cannot listen (logged).</summary>
+    private HttpsServer? StartWebhook(OperatorState state)
+    {
+        if (BindAddress.IsOff(options.WebhookBindAddress))
+        {
+            return null;
+        }
+        var admission = new SubmissionAdmission(state.TlsCertificates.ReadAsync, loggers.CreateLogger("webhook"));
+        try
+        {
+            var certificate = new ServingCertificate(options.WebhookCertDir);
+            certificate.Current(); // a missing or broken pair fails the start, not every handshake
+            var server = new HttpsServer(BindAddress.Endpoint(options.WebhookBindAddress!), certificate, admission.HandleAsync);
+            Admission = admission;
+            WebhookEndpoint = server.Endpoint;
+            _log.LogInformation("serving admission webhook address={Address} path={Path} certificates={Dir}", server.Endpoint, SubmissionAdmission.Path, options.WebhookCertDir);
+            return server;
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or FormatException
+            or System.Security.Cryptography.CryptographicException or UnauthorizedAccessException or ArgumentException)
+        {
+            _log.LogError("cannot serve the admission webhook address={Address} certificates={Dir} error={Error}", options.WebhookBindAddress, options.WebhookCertDir, ex.Message);
+            return null;
         }
     }
 

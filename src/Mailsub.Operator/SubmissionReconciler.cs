@@ -10,7 +10,6 @@ using Mailsub.Core.Rendering;
 using Mailsub.Core.Serialization;
 using Mailsub.Core.Status;
 using Mailsub.Core.Validation;
-using Mailsub.Postfix;
 using Mailsub.Runtime.Api;
 using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Kinds;
@@ -70,14 +69,14 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
     /// </summary>
     private async Task<StatusInput> GatherAsync(MailSubmission submission, DateTime now, CancellationToken ct)
     {
-        var input = new StatusInput { Submission = submission, Now = now, Validation = SubmissionValidator.Validate(submission) };
-        if (input.Validation.Valid is not { } valid)
+        // The same check the admission webhook runs (SubmissionAdmission): this is the second line,
+        // for objects stored while no webhook refused them.
+        var check = await SubmissionCheck.RunAsync(submission, v => state.TlsCertificates.ReadAsync(v, ct)).ConfigureAwait(false);
+        var input = new StatusInput { Submission = submission, Now = now, Validation = check.Validation };
+        if (input.Validation.Valid is not { } valid || check.Rendered is not { } rendered || check.Report is not { } report)
         {
             return input;
         }
-        var rendered = PostfixRenderer.Render(valid);
-        var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf,
-            await SecretCertificateAsync(valid, ct).ConfigureAwait(false)));
         input = input with { Policy = report, ConfigHash = rendered.Hash };
         if (report.Summary == PolicySummary.Unhealthy)
         {
@@ -100,23 +99,6 @@ public sealed class SubmissionReconciler(OperatorState state, ILogger logger)
         state.Prober?.Observe(new ObjectKey(valid.Namespace, valid.Name), submission.Metadata.Uid, rendered.Hash, valid,
             children.Deployment is { Available.IsTrue: true, AvailableReplicas: > 0 });
         return input with { Children = children };
-    }
-
-    /// <summary>
-    /// The certificate of a spec.tls.secretName Secret, for the policy to judge its key; null while
-    /// the Secret or its tls.crt is missing (TLSReady says so then) or does not parse. Only tls.crt
-    /// is kept: the private key stays out of the operator's memory.
-    /// </summary>
-    private async Task<ExistingCertificate?> SecretCertificateAsync(ValidSubmission valid, CancellationToken ct)
-    {
-        if (valid.TlsSource != TlsSource.Secret || ChildNames.TlsSecret(valid) is not { } name)
-        {
-            return null;
-        }
-        var data = await state.SecretData.ReadAsync(valid.Namespace, name, ct, only: TlsFiles.Certificate).ConfigureAwait(false);
-        return data is not null && data.TryGetValue(TlsFiles.Certificate, out var pem) && CertificateKey.FromPem(Encoding.ASCII.GetString(pem)) is { } key
-            ? new ExistingCertificate(name, key)
-            : null;
     }
 
     /// <summary>

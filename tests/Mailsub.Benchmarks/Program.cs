@@ -12,6 +12,7 @@ try
         "smtp" => await SmtpBenchmark.RunAsync(args[1..]),
         "controller" => await ControllerBenchmark.RunAsync(args[1..]),
         "e2e" => await EndToEndBenchmark.RunAsync(args[1..]),
+        "webhook" => await WebhookBenchmark.RunAsync(args[1..]),
         _ => Usage(),
     };
 }
@@ -26,6 +27,6 @@ static int Usage()
 {
     Console.Error.WriteLine("usage: Mailsub.Benchmarks render | smtp [--seconds N] [--rounds N] [--detail] [--quick]\n" +
         "       | controller [--count 500] [--rounds 1] [--workers 2] [--quiet 20] [--quick] [--bin bin/mailsub] [--scale 100,500,2000] [--census]\n" +
-        "       | e2e");
+        "       | e2e | webhook [--quick]");
     return 2;
 }

@@ -12,6 +12,8 @@ public class ChartTemplateTests
         { "podMonitor", ["--set", "metrics.podMonitor.enabled=true", "--set", "metrics.podMonitor.labels.release=prometheus"] },
         { "networkPolicy", ["--set", "networkPolicy.enabled=true", "--set", "networkPolicy.apiServer.cidrs={10.0.0.1/32}"] },
         { "single replica", ["--set", "replicaCount=1", "--set", "leaderElection.enabled=false"] },
+        { "webhook, self-managed TLS", ["--set", "webhook.enabled=true"] },
+        { "webhook, cert-manager", ["--set", "webhook.enabled=true", "--set", "webhook.certManager.enabled=true"] },
     };
 
     [Fact]
@@ -68,6 +70,7 @@ public class ChartTemplateTests
         Assert.DoesNotContain("ServiceMonitor", rendered.Kinds);
         Assert.DoesNotContain("PodMonitor", rendered.Kinds);
         Assert.DoesNotContain("NetworkPolicy", rendered.Kinds);
+        Assert.DoesNotContain("ValidatingWebhookConfiguration", rendered.Kinds);
     }
 
     [Fact]

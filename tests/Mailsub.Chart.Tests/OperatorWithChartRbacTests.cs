@@ -90,6 +90,61 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
         }
     }
 
+    /// <summary>
+    /// webhook.enabled without cert-manager: with only the chart's RBAC the operator creates its CA
+    /// and certificate Secret in the release namespace and its leader sets the caBundle of the
+    /// chart's ValidatingWebhookConfiguration (failurePolicy Ignore here: the Service has no
+    /// endpoints without a kubelet, so the API server cannot call the webhook through it).
+    /// </summary>
+    [Fact]
+    public async Task The_self_managed_webhook_certificate_works_with_the_chart_rbac()
+    {
+        var release = await cp.CreateNamespaceAsync("opw");
+        var watched = await cp.CreateNamespaceAsync("mailw");
+        await cp.Helm("install", "opw", Tools.ChartDirectory, "--namespace", release, "--set", $"watchNamespaces={{{watched}}}",
+            "--set", "webhook.enabled=true", "--set", "webhook.failurePolicy=Ignore", "--set", "leaderElection.leaseName=opw");
+        const string configuration = "opw-mailsub";
+        try
+        {
+            var token = await cp.MintTokenAsync(release, "opw-mailsub");
+            var kubeconfig = Path.Combine(cp.Directory, $"sa-{release}.kubeconfig");
+            File.Copy(cp.KubeconfigPath, kubeconfig, overwrite: true);
+            await Tools.Kubectl(kubeconfig, null, "config", "set-credentials", "admin", "--token", token);
+            var certs = Path.Combine(cp.Directory, $"webhook-certs-{release}");
+            var port = FreePort();
+            var args = JsonNode.Parse(await cp.Kubectl("get", "deploy", "opw-mailsub", "-n", release, "-o", "jsonpath={.spec.template.spec.containers[0].args}"))!
+                .AsArray().Select(a => (string)a!).ToList();
+            Assert.Contains("--webhook-cert-secret=opw-mailsub-webhook-certificate", args);
+            var flags = args.Skip(1).Select(a => a
+                .Replace("$(POD_NAMESPACE)", release, StringComparison.Ordinal)
+                .Replace("--metrics-bind-address=:8080", "--metrics-bind-address=0", StringComparison.Ordinal)
+                .Replace("--health-probe-bind-address=:8081", "--health-probe-bind-address=0", StringComparison.Ordinal)
+                .Replace("--webhook-bind-address=:9443", $"--webhook-bind-address=127.0.0.1:{port}", StringComparison.Ordinal)
+                .Replace("--webhook-cert-dir=/tmp/k8s-webhook-server/serving-certs", $"--webhook-cert-dir={certs}", StringComparison.Ordinal)).ToList();
+            using var process = new MailsubRun(new[] { "run", "--kubeconfig", kubeconfig }.Concat(flags),
+                new Dictionary<string, string> { ["POD_NAMESPACE"] = release, ["POD_NAME"] = "opw-mailsub-test-0" });
+            var watch = Stopwatch.StartNew();
+            string? bundle = null, ca = null;
+            while (watch.Elapsed < TimeSpan.FromSeconds(90) && (bundle is null || bundle != ca))
+            {
+                Assert.False(process.HasExited, "mailsub run exited:\n" + process.Log);
+                await Task.Delay(500);
+                bundle = await cp.Kubectl("get", "validatingwebhookconfiguration", configuration, "-o", "jsonpath={.webhooks[0].clientConfig.caBundle}");
+                var secret = await Tools.TryKubectl(cp.KubeconfigPath, null, "get", "secret", "opw-mailsub-webhook-certificate", "-n", release, "-o", "jsonpath={.data.ca\\.crt}");
+                ca = secret.ExitCode == 0 && secret.Stdout.Length > 0 ? secret.Stdout : null;
+            }
+            output.WriteLine(process.Log.Length > 4000 ? process.Log[^4000..] : process.Log);
+            Assert.NotNull(ca);
+            Assert.Equal(ca, bundle);
+            Assert.True(File.Exists(Path.Combine(certs, "tls.crt")));
+            Assert.DoesNotContain("forbidden", process.Log, StringComparison.OrdinalIgnoreCase);
+        }
+        finally
+        {
+            await cp.Helm("uninstall", "opw", "--namespace", release);
+        }
+    }
+
     private static string Modern(string ns) => $$"""
         {"apiVersion":"mailsub.dev/v1alpha1","kind":"MailSubmission","metadata":{"name":"modern","namespace":"{{ns}}"},
          "spec":{"hostname":"mail.example.com",

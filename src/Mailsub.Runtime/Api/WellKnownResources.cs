@@ -8,6 +8,8 @@ public static class WellKnownResources
     public static readonly ApiResource Services = new("", "v1", "services", "Service");
     public static readonly ApiResource Events = new("", "v1", "events", "Event");
     public static readonly ApiResource Deployments = new("apps", "v1", "deployments", "Deployment");
+    public static readonly ApiResource ValidatingWebhookConfigurations =
+        new("admissionregistration.k8s.io", "v1", "validatingwebhookconfigurations", "ValidatingWebhookConfiguration", Namespaced: false);
 
     /// <summary>policy/v1 (Kubernetes 1.21+). Check with <see cref="ApiDiscovery"/> first.</summary>
     public static readonly ApiResource PodDisruptionBudgetsV1 = new("policy", "v1", "poddisruptionbudgets", "PodDisruptionBudget");

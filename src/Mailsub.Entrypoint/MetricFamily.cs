@@ -48,11 +48,13 @@ public static class PostfixFamilies
     public static readonly MetricFamily SmtpdRateLimited = MetricFamily.Counter(
         "mailsub_smtpd_rate_limit_exceeded_total",
         "Clients refused by an anvil limit (smtpd_client_*_rate_limit, smtpd_client_connection_count_limit), by limit.",
-        "limit") with { Initial = [.. PostfixLogCounts.RateLimits.Select(l => new[] { l.Limit })] };
+        "limit") with
+    { Initial = [.. PostfixLogCounts.RateLimits.Select(l => new[] { l.Limit })] };
 
     public static readonly MetricFamily Reloads = MetricFamily.Counter(
         "mailsub_postfix_reloads_total", "postfix reload runs by the entrypoint, by result (success, failure).",
-        "result") with { Initial = [["success"], ["failure"]] };
+        "result") with
+    { Initial = [["success"], ["failure"]] };
 
     public static readonly MetricFamily ConfigRejected = MetricFamily.Counter(
         "mailsub_postfix_config_rejected_total",

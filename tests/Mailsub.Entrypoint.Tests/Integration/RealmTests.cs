@@ -11,8 +11,10 @@ public sealed class RealmTests
     private static async Task AssertLoginsAsync(PostfixInstance postfix, RenderedProfile profile, params string[] logins)
     {
         foreach (var login in logins)
+        {
             Assert.True(await Submission.TryLoginAsync(postfix, profile.Login(login, "alice-secret")) is null,
                 $"{profile.Name}: {login}\n{postfix.Describe()}");
+        }
     }
 
     [Theory]

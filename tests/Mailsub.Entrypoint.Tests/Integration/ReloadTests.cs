@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.Sockets;
 using MailKit.Net.Smtp;
 using MailKit.Security;
-using Mailsub.Postfix;
 using Mailsub.Testing.Postfix;
 using Xunit.Abstractions;
 

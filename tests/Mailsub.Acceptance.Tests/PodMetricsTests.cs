@@ -99,7 +99,9 @@ public sealed class PodMetricsTests(ModernSampleWithPort25 sample, ITestOutputHe
             Assert.True(scrape.Series.ContainsKey($"postfix_showq_queue_depth{{queue=\"{queue}\"}}"), scrape.Text);
         foreach (var family in new[] { Connects, AuthFailures, Cleaned, "mailsub_postfix_config_rejected_total",
                      "mailsub_postfix_reloads_total{result=\"failure\"}", "mailsub_smtpd_rate_limit_exceeded_total{limit=\"auth_rate\"}" })
+        {
             Assert.True(scrape.Series.ContainsKey(family), $"{family} not served:\n{scrape.Text}");
+        }
     }
 
     private static IEnumerable<KeyValuePair<string, double>> TlsSeries(MetricsScrape scrape, string? protocol = null) =>

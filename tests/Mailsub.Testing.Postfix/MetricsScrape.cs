@@ -41,7 +41,10 @@ public sealed class MetricsScrape
         var body = response.IndexOf("\r\n\r\n", StringComparison.Ordinal) is var end and >= 0 ? response[(end + 4)..] : "";
         if (!response.StartsWith("HTTP/1.1 200 ", StringComparison.Ordinal) ||
             !response.Contains("Content-Type: text/plain; version=0.0.4", StringComparison.Ordinal))
+        {
             throw new InvalidOperationException($"GET /metrics on {host}:{port} answered:\n{response}");
+        }
+
         return new MetricsScrape(body);
     }
 

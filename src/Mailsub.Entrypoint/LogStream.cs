@@ -19,11 +19,24 @@ internal static class LogStream
         var buffer = new byte[8192];
         var line = new MemoryStream();
         var skipping = false;
+        var passOn = true;
         int read;
         while ((read = await from.ReadAsync(buffer)) > 0)
         {
-            await to.WriteAsync(buffer.AsMemory(0, read));
-            await to.FlushAsync();
+            if (passOn)
+            {
+                try
+                {
+                    await to.WriteAsync(buffer.AsMemory(0, read));
+                    await to.FlushAsync();
+                }
+                catch (IOException)
+                {
+                    // Nobody reads stdout any more. Keep reading the pipe regardless: once it
+                    // filled, postlogd would block on it, and with it every daemon's logging.
+                    passOn = false;
+                }
+            }
             var start = 0;
             for (var i = 0; i < read; i++)
             {

@@ -45,16 +45,14 @@ public static class PostfixFamilies
     public static readonly MetricFamily ShowqQueueDepth = MetricFamily.Gauge(
         "postfix_showq_queue_depth", "Number of messages in Postfix's message queue", "queue");
 
-    public static readonly MetricFamily SmtpdRateLimited = MetricFamily.Counter(
+    public static readonly MetricFamily SmtpdRateLimited = new(
         "mailsub_smtpd_rate_limit_exceeded_total",
         "Clients refused by an anvil limit (smtpd_client_*_rate_limit, smtpd_client_connection_count_limit), by limit.",
-        "limit") with
-    { Initial = [.. PostfixLogCounts.RateLimits.Select(l => new[] { l.Limit })] };
+        "counter", ["limit"], [.. PostfixLogCounts.RateLimits.Select(l => new[] { l.Limit })]);
 
-    public static readonly MetricFamily Reloads = MetricFamily.Counter(
+    public static readonly MetricFamily Reloads = new(
         "mailsub_postfix_reloads_total", "postfix reload runs by the entrypoint, by result (success, failure).",
-        "result") with
-    { Initial = [["success"], ["failure"]] };
+        "counter", ["result"], [["success"], ["failure"]]);
 
     public static readonly MetricFamily ConfigRejected = MetricFamily.Counter(
         "mailsub_postfix_config_rejected_total",

@@ -42,4 +42,21 @@ public class LogStreamTests
         Assert.Equal(input, output.ToArray());
         Assert.Equal(["short"], lines);
     }
+
+    private sealed class ClosedStdout : MemoryStream
+    {
+        public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken ct = default) =>
+            throw new IOException("Broken pipe");
+    }
+
+    [Fact]
+    public async Task When_stdout_breaks_the_log_is_still_read_and_counted_to_its_end()
+    {
+        var input = Encoding.ASCII.GetBytes(string.Concat(Enumerable.Range(1, 1000).Select(i => $"line {i}\n")));
+        var lines = new List<string>();
+
+        await LogStream.CopyAsync(new Trickle(input, 100), new ClosedStdout(), lines.Add);
+
+        Assert.Equal(1000, lines.Count);
+    }
 }

@@ -18,5 +18,10 @@ if [ "$status" != 0 ] && [ "$failed" = 0 ]; then
   echo "error: dotnet test exited $status without a failed test: a test host crashed or a project did not build (see above)" >&2
   failed=1
 fi
+# CI shows only the end of the log: name every failed test again there, with its first lines.
+if grep -qE '^\s+Failed [A-Za-z]' "$log"; then
+  echo "failed tests:"
+  grep -E -A6 '^\s+Failed [A-Za-z]' "$log" | cut -c1-300
+fi
 echo "${passed} passed, ${failed} failed, ${skipped} skipped"
 exit "$status"

@@ -43,7 +43,7 @@ public sealed class RelayTests(ITestOutputHelper output)
             await File.ReadAllTextAsync(Path.Combine(postfix.StateDirectory, "etc", "main.cf")));
 
         await SendAsync(postfix, smarthost, "through the smarthost");
-        Assert.True(await smarthost.Output.WaitForAsync("sasl_username=relayuser", TimeSpan.FromSeconds(5)),
+        Assert.True(await smarthost.Output.WaitForAsync("sasl_username=relayuser", TimeSpan.FromSeconds(15)),
             smarthost.Describe());
 
         // The Secret and the smarthost's password change together; the new one is used without a restart.

@@ -39,7 +39,7 @@ public sealed class ShutdownTests(ITestOutputHelper output)
         output.WriteLine($"stopped in {clock.Elapsed.TotalSeconds:0.00} s");
 
         Assert.True(exitCode == 0, postfix.Describe());
-        await relay.WaitForMessageAsync(subject, TimeSpan.FromSeconds(1));
+        await relay.WaitForMessageAsync(subject, TimeSpan.FromSeconds(10));
         Assert.Contains("closed the SMTP listeners", postfix.Errors.Text);
         Assert.DoesNotContain("still queued", postfix.Errors.Text);
         Assert.False(LoopbackPorts.IsListening(postfix.Host, postfix.Port(587)));

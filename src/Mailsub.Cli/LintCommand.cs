@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Api;
 using Mailsub.Core.Policy;
-using Mailsub.Core.Rendering;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Cli;
@@ -10,7 +9,8 @@ namespace Mailsub.Cli;
 /// <summary>
 /// `mailsub lint -f FILE [-o text|json]`: the policy findings of the configuration a resource
 /// renders, each at the spec field to change (the rendered file and parameter as detail), then the
-/// conditions the operator would write and status.policy.
+/// conditions the operator would write and status.policy. The judgement is the webhook's and the
+/// reconciler's (<see cref="SubmissionCheck"/>, through <see cref="SubmissionFile"/>).
 /// </summary>
 public static class LintCommand
 {
@@ -27,14 +27,12 @@ public static class LintCommand
             var loaded = SubmissionFile.Read(parse.GetValue(file)!);
             var json = parse.GetValue(format) == "json";
             loaded.Report(NotDone);
-            if (loaded.Valid is not { } valid)
+            if (loaded.Valid is not { } valid || loaded.Check?.Report is not { } report)
             {
                 if (json)
                     FindingOutput.Write(Invalid(loaded));
                 return ExitCodes.InvalidInput;
             }
-            var rendered = PostfixRenderer.Render(valid);
-            var report = PolicyChain.Standard.Evaluate(PolicyInput.From(valid, rendered.MainCf, rendered.MasterCf, rendered.SmtpdConf));
             if (json)
                 FindingOutput.Write(Json(valid, report));
             else

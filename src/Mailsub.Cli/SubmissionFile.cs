@@ -1,11 +1,19 @@
+using Mailsub.Core.Policy;
 using Mailsub.Core.Serialization;
 using Mailsub.Core.Validation;
 
 namespace Mailsub.Cli;
 
-/// <summary>A MailSubmission file, validated, or why not: unreadable, or the fields that are wrong.</summary>
-public sealed record SubmissionFile(FileInfo File, ValidSubmission? Valid, string? Unreadable, IReadOnlyList<FieldError> Errors)
+/// <summary>
+/// A MailSubmission file judged by <see cref="SubmissionCheck"/> (offline: the CLI reads no
+/// Secrets), so the CLI refuses what the webhook and the reconciler refuse; or why it could not
+/// be: unreadable, or not a MailSubmission.
+/// </summary>
+public sealed record SubmissionFile(FileInfo File, SubmissionCheck? Check, string? Unreadable, IReadOnlyList<FieldError> Errors)
 {
+    /// <summary>The validated spec; null when the file is unreadable or invalid.</summary>
+    public ValidSubmission? Valid => Check?.Validation.Valid;
+
     public static SubmissionFile Read(FileInfo file)
     {
         string text;
@@ -20,8 +28,8 @@ public sealed record SubmissionFile(FileInfo File, ValidSubmission? Valid, strin
         var read = ManifestReader.ReadMailSubmission(text);
         if (read.Resource is null)
             return new(file, null, null, read.Errors);
-        var result = SubmissionValidator.Validate(read.Resource);
-        return new(file, result.Valid, null, result.Errors);
+        var check = SubmissionCheck.Offline(read.Resource);
+        return new(file, check, null, check.Validation.Errors);
     }
 
     /// <summary>Reads the file; on failure says why on stderr, then what was not done (<paramref name="notDone"/>).</summary>

@@ -7,6 +7,10 @@ public sealed record MetricFamily(string Name, string Help, string Type, string[
 {
     public static MetricFamily Counter(string name, string help, params string[] labelNames) => new(name, help, "counter", labelNames);
 
+    /// <summary>A counter by one label, with a series at 0 for each of <paramref name="initial"/>.</summary>
+    public static MetricFamily Counter(string name, string help, string labelName, IEnumerable<string> initial) =>
+        new(name, help, "counter", [labelName], [.. initial.Select(value => new[] { value })]);
+
     public static MetricFamily Gauge(string name, string help, params string[] labelNames) => new(name, help, "gauge", labelNames);
 }
 
@@ -45,14 +49,14 @@ public static class PostfixFamilies
     public static readonly MetricFamily ShowqQueueDepth = MetricFamily.Gauge(
         "postfix_showq_queue_depth", "Number of messages in Postfix's message queue", "queue");
 
-    public static readonly MetricFamily SmtpdRateLimited = new(
+    public static readonly MetricFamily SmtpdRateLimited = MetricFamily.Counter(
         "mailsub_smtpd_rate_limit_exceeded_total",
         "Clients refused by an anvil limit (smtpd_client_*_rate_limit, smtpd_client_connection_count_limit), by limit.",
-        "counter", ["limit"], [.. PostfixLogCounts.RateLimits.Select(l => new[] { l.Limit })]);
+        "limit", PostfixLogCounts.RateLimits.Select(l => l.Limit));
 
-    public static readonly MetricFamily Reloads = new(
+    public static readonly MetricFamily Reloads = MetricFamily.Counter(
         "mailsub_postfix_reloads_total", "postfix reload runs by the entrypoint, by result (success, failure).",
-        "counter", ["result"], [["success"], ["failure"]]);
+        "result", ["success", "failure"]);
 
     public static readonly MetricFamily ConfigRejected = MetricFamily.Counter(
         "mailsub_postfix_config_rejected_total",

@@ -5,6 +5,7 @@ using System.Security.Authentication;
 using System.Text;
 using Mailsub.Core.Api;
 using Mailsub.Core.Probe;
+using Mailsub.Postfix;
 
 namespace Mailsub.Operator;
 
@@ -29,9 +30,6 @@ public sealed record ProbeTimeouts
 /// </summary>
 public static class SmtpProbeClient
 {
-    private const int MaxReplyLines = 100;
-    private const int MaxLineBytes = 4096;
-
     public static async Task<ListenerObservation> ProbeAsync(ListenerProbe probe, string host, int port, ProbeTimeouts timeouts, CancellationToken ct)
     {
         var seen = new ListenerObservation();
@@ -148,12 +146,10 @@ public static class SmtpProbeClient
 
     private sealed class ProtocolViolation(string message) : Exception(message);
 
-    /// <summary>One connection: line reads bounded in length and count, each reply within its timeout.</summary>
+    /// <summary>One connection: replies bounded in line length and count (<see cref="SmtpReplyReader"/>), each within its timeout.</summary>
     private sealed class Session(Stream stream, TimeSpan replyTimeout, CancellationToken ct) : IAsyncDisposable
     {
-        private readonly byte[] _buffer = new byte[MaxLineBytes];
-        private int _start;
-        private int _end;
+        private readonly SmtpReplyReader _replies = new();
         private Stream _stream = stream;
 
         public string? LastSent { get; private set; }
@@ -193,50 +189,14 @@ public static class SmtpProbeClient
         public async Task<SmtpReply> ReadReplyAsync()
         {
             using var step = Step();
-            var lines = new List<string>();
-            while (lines.Count < MaxReplyLines)
+            try
             {
-                var line = await ReadLineAsync(step.Token).ConfigureAwait(false);
-                if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out var code) || (line.Length > 3 && line[3] is not (' ' or '-')))
-                {
-                    throw new ProtocolViolation($"not an SMTP reply after {LastSent ?? "connect"}: \"{line}\"");
-                }
-                lines.Add(line.Length > 4 ? line[4..] : "");
-                if (line.Length == 3 || line[3] == ' ')
-                {
-                    return new SmtpReply(code, lines);
-                }
+                var reply = await _replies.ReadAsync(_stream, step.Token).ConfigureAwait(false);
+                return new SmtpReply(reply.Code, reply.Lines);
             }
-            throw new ProtocolViolation($"a reply of more than {MaxReplyLines} lines after {LastSent}");
-        }
-
-        private async Task<string> ReadLineAsync(CancellationToken token)
-        {
-            while (true)
+            catch (Exception e) when (e is SmtpReplyException or EndOfStreamException)
             {
-                var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-                if (newline >= 0)
-                {
-                    var line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
-                    _start = newline + 1;
-                    return line;
-                }
-                if (_start > 0)
-                {
-                    Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                    _end -= _start;
-                    _start = 0;
-                }
-                if (_end == _buffer.Length)
-                {
-                    throw new ProtocolViolation($"a reply line longer than {MaxLineBytes} bytes after {LastSent}");
-                }
-                var read = await _stream.ReadAsync(_buffer.AsMemory(_end), token).ConfigureAwait(false);
-                if (read == 0)
-                {
-                    throw new IOException($"the server closed the connection (after: {LastSent ?? "connect"})");
-                }
-                _end += read;
+                throw new ProtocolViolation($"{e.Message} (after: {LastSent ?? "connect"})");
             }
         }
 

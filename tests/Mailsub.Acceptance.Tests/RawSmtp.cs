@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Security;
 using System.Net.Sockets;
 using System.Text;
+using Mailsub.Postfix;
 using Mailsub.Testing.Postfix;
 
 namespace Mailsub.Acceptance.Tests;
@@ -21,15 +22,14 @@ internal sealed class RawSmtp : IAsyncDisposable
 {
     private readonly TcpClient _tcp;
     private readonly StringBuilder _transcript = new();
-    private readonly byte[] _buffer = new byte[8192];
-    private int _start;
-    private int _end;
+    private readonly SmtpReplyReader _replies;
     private Stream _stream;
 
     private RawSmtp(TcpClient tcp, PostfixInstance postfix)
     {
         _tcp = tcp;
         _stream = tcp.GetStream();
+        _replies = new SmtpReplyReader { LineRead = line => _transcript.Append("S: ").Append(line).Append('\n') };
         Postfix = postfix;
     }
 
@@ -116,41 +116,18 @@ internal sealed class RawSmtp : IAsyncDisposable
     public async Task<SmtpReply> ReadReplyAsync(TimeSpan? timeout = null)
     {
         using var deadline = new CancellationTokenSource(timeout ?? TimeSpan.FromSeconds(15));
-        var lines = new List<string>();
-        while (true)
+        try
         {
-            var line = await ReadLineAsync(deadline.Token);
-            _transcript.Append("S: ").Append(line).Append('\n');
-            if (line.Length < 3 || !int.TryParse(line.AsSpan(0, 3), out var code))
-                throw new Xunit.Sdk.XunitException(Describe($"not an SMTP reply line: '{line}'"));
-            lines.Add(line.Length > 4 ? line[4..] : "");
-            if (line.Length == 3 || line[3] == ' ')
-                return new SmtpReply(code, lines);
+            var reply = await _replies.ReadAsync(_stream, deadline.Token);
+            return new SmtpReply(reply.Code, reply.Lines);
         }
-    }
-
-    /// <summary>Reads one CRLF-terminated line. EOF before it is an IOException.</summary>
-    private async Task<string> ReadLineAsync(CancellationToken cancel)
-    {
-        while (true)
+        catch (SmtpReplyException e)
         {
-            var newline = Array.IndexOf(_buffer, (byte)'\n', _start, _end - _start);
-            if (newline >= 0)
-            {
-                var line = Encoding.ASCII.GetString(_buffer, _start, newline - _start).TrimEnd('\r');
-                _start = newline + 1;
-                return line;
-            }
-            if (_start > 0)
-            {
-                Array.Copy(_buffer, _start, _buffer, 0, _end - _start);
-                _end -= _start;
-                _start = 0;
-            }
-            var read = await _stream.ReadAsync(_buffer.AsMemory(_end), cancel);
-            if (read == 0)
-                throw new IOException($"the server closed the connection\n{Transcript}");
-            _end += read;
+            throw new Xunit.Sdk.XunitException(Describe(e.Message));
+        }
+        catch (EndOfStreamException e)
+        {
+            throw new IOException($"{e.Message}\n{Transcript}", e);
         }
     }
 

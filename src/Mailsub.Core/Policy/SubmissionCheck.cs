@@ -42,4 +42,16 @@ public sealed class SubmissionCheck
             await secretCertificate(valid).ConfigureAwait(false)));
         return new SubmissionCheck(validation, rendered, report);
     }
+
+    /// <summary>
+    /// The same check without a cluster to read the spec.tls.secretName Secret from (`mailsub
+    /// lint`): the policy judges what the spec alone says, as it does while that Secret is missing.
+    /// </summary>
+    public static SubmissionCheck Offline(MailSubmission submission)
+    {
+        // With no certificate to await, RunAsync completes synchronously: Result does not block,
+        // and lint runs the very code the reconciler and the webhook run.
+        var check = RunAsync(submission, _ => ValueTask.FromResult<ExistingCertificate?>(null));
+        return check.Result;
+    }
 }

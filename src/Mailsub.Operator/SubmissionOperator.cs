@@ -7,6 +7,7 @@ using Mailsub.Runtime.Controllers;
 using Mailsub.Runtime.Informers;
 using Mailsub.Runtime.Kinds;
 using Mailsub.Runtime.LeaderElection;
+using Mailsub.Runtime.Memory;
 using Mailsub.Runtime.Webhooks;
 using Microsoft.Extensions.Logging;
 
@@ -158,6 +159,8 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             }
             WireSubmissions(state, controller.Queue.Add);
             informers.Add(submissions.RunAsync(stopInformers.Token));
+            informers.Add(IdleMemoryTrimmer.RunAsync(() => controller.Queue.Depth == 0 && controller.Queue.Processing == 0,
+                committed => _log.LogDebug("returned idle memory gc_committed_bytes={Committed}", committed), stopInformers.Token));
             foreach (var child in always)
             {
                 Start(child);

@@ -14,6 +14,10 @@
 #                            hack/node sets the node bridge's address, so that the
 #                            `kubernetes` Service gets a real endpoint pods can reach
 #   MAILSUB_CP_SERVICE_CIDR  Service ClusterIP range (default 10.0.0.0/16)
+#   MAILSUB_CP_SERVICE_ROUTING  how the API server calls a webhook's Service: `endpoints`
+#                            (default: to a pod's address, never a ClusterIP: with no kube-proxy
+#                            a ClusterIP is not translated and the call would leave the machine)
+#                            or `clusterip` (hack/node, where kube-proxy translates it)
 #   MAILSUB_CP_NAMESPACE     namespace of DIR/kubeconfig's context (default `default`); make run
 #                            sets its sample's, so `kubectl get msub` finds it
 set -euo pipefail
@@ -24,6 +28,11 @@ TIMEOUT="${MAILSUB_CP_READY_TIMEOUT:-60}"
 ADDRESS="${MAILSUB_CP_ADDRESS:-127.0.0.1}"
 SERVICE_CIDR="${MAILSUB_CP_SERVICE_CIDR:-10.0.0.0/16}"
 CONTEXT_NAMESPACE="${MAILSUB_CP_NAMESPACE:-default}"
+case "${MAILSUB_CP_SERVICE_ROUTING:-endpoints}" in
+  endpoints) AGGREGATOR_ROUTING=true ;;
+  clusterip) AGGREGATOR_ROUTING=false ;;
+  *) echo "start.sh: MAILSUB_CP_SERVICE_ROUTING must be endpoints or clusterip, not '${MAILSUB_CP_SERVICE_ROUTING}'" >&2; exit 2 ;;
+esac
 # The first address of the range is the `kubernetes` Service's ClusterIP (IPv4 ranges on a byte boundary).
 IFS=./ read -r o1 o2 o3 o4 _ <<<"${SERVICE_CIDR}"
 KUBERNETES_SERVICE_IP="${o1}.${o2}.${o3}.$((o4 + 1))"
@@ -237,6 +246,7 @@ for attempt in 1 2 3; do
     --service-account-signing-key-file="${DIR}/certs/sa.key" \
     --service-account-issuer="${API_URL}" \
     --service-cluster-ip-range="${SERVICE_CIDR}" \
+    --enable-aggregator-routing="${AGGREGATOR_ROUTING}" \
     --endpoint-reconciler-type="$([[ "${ADDRESS}" == 127.0.0.1 ]] && echo none || echo lease)" \
     --kubelet-preferred-address-types=InternalIP \
     --allow-privileged=true \

@@ -39,6 +39,19 @@ log "helm install mailsub charts/mailsub -n mailsub-system (image ${operator_ima
     "Pod logs: kubectl --kubeconfig ${KUBECONFIG} -n mailsub-system logs -l app.kubernetes.io/name=mailsub"
 }
 
+# The webhook (on by default, failurePolicy Fail) admits nothing until the API server trusts its
+# certificate: the leader sets the caBundle seconds after it starts.
+if kubectl get validatingwebhookconfiguration mailsub >/dev/null 2>&1; then
+  log "waiting for the leader to set the admission webhook's caBundle (up to 60 s)"
+  for _ in $(seq 1 120); do
+    [[ -n "$(kubectl get validatingwebhookconfiguration mailsub -o 'jsonpath={.webhooks[0].clientConfig.caBundle}')" ]] && break
+    sleep 0.5
+  done
+  [[ -n "$(kubectl get validatingwebhookconfiguration mailsub -o 'jsonpath={.webhooks[0].clientConfig.caBundle}')" ]] ||
+    die "the admission webhook's caBundle is not set 60 s after the operator pods were Ready." \
+      "The leader sets it: kubectl --kubeconfig ${KUBECONFIG} -n mailsub-system logs -l app.kubernetes.io/name=mailsub | grep -i webhook"
+fi
+
 log "smtp-sink (hack/node/sink.yaml), the relay host of the node's MailSubmissions"
 sed "s#image: IMAGE#image: ${postfix_image}#" "${HERE}/sink.yaml" | kubectl apply -f - >/dev/null
 kubectl -n sink rollout status deploy/sink --timeout=120s >/dev/null ||

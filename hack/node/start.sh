@@ -83,7 +83,7 @@ iptables -I OUTPUT -p tcp --dport 53 ! -d 127.0.0.0/8 -m comment --comment "${NO
 
 # --- control plane on the bridge address -------------------------------------------------------
 log "control plane (hack/controlplane/start.sh) on ${NODE_BRIDGE_IP}"
-MAILSUB_CP_BIN_DIR="${BIN}" MAILSUB_CP_ADDRESS="${NODE_BRIDGE_IP}" MAILSUB_CP_SERVICE_CIDR="${NODE_SERVICE_CIDR}" \
+MAILSUB_CP_BIN_DIR="${BIN}" MAILSUB_CP_ADDRESS="${NODE_BRIDGE_IP}" MAILSUB_CP_SERVICE_CIDR="${NODE_SERVICE_CIDR}" MAILSUB_CP_SERVICE_ROUTING=clusterip \
   "${ROOT}/hack/controlplane/start.sh" "${DIR}/cp"
 # shellcheck disable=SC1091
 . "${DIR}/cp/env"

@@ -47,6 +47,10 @@ ip route del "${NODE_SERVICE_CIDR}" 2>/dev/null || true
 
 # What the guards caught, before their rules go.
 caught="$(iptables -L -v -n -x 2>/dev/null | awk -v g="${NODE_GUARD}" 'index($0, g) && $3 != "" {s += $1} END {print s + 0}')"
+# Which guard, so that a catch names the traffic (chain, packets, the rule's match).
+caught_by="$(for c in INPUT FORWARD OUTPUT; do
+  iptables -L "${c}" -v -n -x 2>/dev/null | awk -v g="${NODE_GUARD}" -v c="${c}" 'index($0, g) && $1 > 0 {$2 = ""; print c ": " $0}'
+done)"
 dns="$(iptables -L OUTPUT -v -n -x 2>/dev/null | awk -v g="${NODE_AUDIT}" 'index($0, g) {s += $1} END {print s + 0}')"
 for ipt in iptables ip6tables; do
   for t in filter nat mangle; do
@@ -80,6 +84,7 @@ grep -q " ${DIR}/" /proc/self/mountinfo && left+=("mounts under ${DIR}")
 ip link show "${NODE_BRIDGE}" >/dev/null 2>&1 && left+=("bridge ${NODE_BRIDGE}")
 iptables-save 2>/dev/null | grep -qE -- "KUBE-|${NODE_GUARD}|${NODE_AUDIT}" && left+=("iptables rules")
 log "guards caught ${caught} packet(s); DNS queries that left the host: ${dns}"
+[[ -z "${caught_by}" ]] || log "caught by: ${caught_by//$'\n'/; }"
 if ((${#left[@]})); then
   log "ERROR: left behind: ${left[*]}"
   exit 1

@@ -66,21 +66,23 @@ public class ChartTemplateTests
         Assert.Equal("/readyz", (string)container["readinessProbe"]!["httpGet"]!["path"]!);
         Assert.NotNull(container["resources"]!["requests"]);
         Assert.Equal(1L, (long)rendered.Single("PodDisruptionBudget")["spec"]!["minAvailable"]!);
-        Assert.Single(rendered.OfKind("ClusterRole"));
+        Assert.Equal(["mailsub", "mailsub-webhook"], rendered.OfKind("ClusterRole").Select(r => (string)r["metadata"]!["name"]!).Order());
         Assert.DoesNotContain("ServiceMonitor", rendered.Kinds);
         Assert.DoesNotContain("PodMonitor", rendered.Kinds);
         Assert.DoesNotContain("NetworkPolicy", rendered.Kinds);
-        Assert.DoesNotContain("ValidatingWebhookConfiguration", rendered.Kinds);
+        // The webhook is on, with the operator's own CA: no cert-manager objects.
+        Assert.Equal("Fail", (string)rendered.Single("ValidatingWebhookConfiguration")["webhooks"]![0]!["failurePolicy"]!);
+        Assert.DoesNotContain("Certificate", rendered.Kinds);
     }
 
     [Fact]
     public async Task Namespaced_mode_has_a_role_per_namespace_and_nothing_cluster_wide()
     {
         var rendered = await Rendered.TemplateAsync("--set", "watchNamespaces={mail,mail-staging}");
-        Assert.DoesNotContain("ClusterRole", rendered.Kinds);
-        Assert.DoesNotContain("ClusterRoleBinding", rendered.Kinds);
+        OnlyTheWebhookConfigurationIsClusterWide(rendered);
         var roles = rendered.OfKind("Role").Select(r => (string)r["metadata"]!["namespace"]!).Order().ToList();
-        Assert.Equal(["mail", "mail-staging", "mailsub-system"], roles);   // + leader election in the release namespace
+        // + leader election and the webhook certificate's Secret in the release namespace
+        Assert.Equal(["mail", "mail-staging", "mailsub-system", "mailsub-system"], roles);
         var args = rendered.Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!).ToList();
         Assert.Equal(["--namespace=mail", "--namespace=mail-staging"], args.Where(a => a.StartsWith("--namespace", StringComparison.Ordinal)));
     }
@@ -139,7 +141,20 @@ public class ChartTemplateTests
         var policy = (await Rendered.TemplateAsync("--set", "networkPolicy.enabled=true")).Single("NetworkPolicy");
         Assert.Equal(["Ingress", "Egress"], policy["spec"]!["policyTypes"]!.AsArray().Select(t => (string)t!));
         var ingressPorts = policy["spec"]!["ingress"]!.AsArray().SelectMany(r => r!["ports"]!.AsArray()).Select(p => (long)p!["port"]!);
-        Assert.Equal([8080L, 8081L], ingressPorts);
+        Assert.Equal([8080L, 8081L, 9443L], ingressPorts);
+    }
+
+    /// <summary>Namespaced mode grants nothing cluster-wide but what a cluster-scoped object needs:
+    /// the leader's caBundle update of the chart's own ValidatingWebhookConfiguration, by name.</summary>
+    private static void OnlyTheWebhookConfigurationIsClusterWide(Rendered rendered)
+    {
+        var role = Assert.Single(rendered.OfKind("ClusterRole"));
+        Assert.EndsWith("-webhook", (string)role["metadata"]!["name"]!, StringComparison.Ordinal);
+        var rule = Assert.Single(role["rules"]!.AsArray())!;
+        Assert.Equal(["validatingwebhookconfigurations"], rule["resources"]!.AsArray().Select(r => (string)r!));
+        Assert.Single(rule["resourceNames"]!.AsArray());
+        Assert.Equal(["get", "update"], rule["verbs"]!.AsArray().Select(v => (string)v!));
+        Assert.Equal((string)role["metadata"]!["name"]!, (string)rendered.Single("ClusterRoleBinding")["roleRef"]!["name"]!);
     }
 
     [Fact]
@@ -192,7 +207,7 @@ public class ChartTemplateTests
             "-f", Tools.PathOf("examples", "gitops", "base", "operator-values.yaml"),
             "-f", Tools.PathOf("examples", "gitops", "overlays", environment, "operator-values.yaml"));
         Assert.NotEmpty(rendered.OfKind("Role"));
-        Assert.DoesNotContain("ClusterRole", rendered.Kinds);
+        OnlyTheWebhookConfigurationIsClusterWide(rendered);
     }
 
     [Fact]
@@ -203,5 +218,6 @@ public class ChartTemplateTests
         Assert.Contains("NOTES:", install);
         Assert.Contains("It reconciles MailSubmissions in: mail", install);
         Assert.Contains("kubectl delete crd mailsubmissions.mailsub.dev", install);
+        Assert.Contains("kubectl get validatingwebhookconfiguration mailsub -o jsonpath='{.webhooks[0].clientConfig.caBundle}'", install);
     }
 }

@@ -25,7 +25,8 @@ public sealed class HelmLifecycleTests(ControlPlaneFixture cp, ITestOutputHelper
         Assert.Equal("policy/v1beta1", (string?)(await cp.GetJson("pdb", "life-mailsub", "-n", ns))["apiVersion"]);
         var objects = await Names(ns);
         foreach (var expected in new[] { "deployment.apps/life-mailsub", "service/life-mailsub-metrics", "serviceaccount/life-mailsub",
-                     "role.rbac.authorization.k8s.io/life-mailsub-leader-election", "clusterrole.rbac.authorization.k8s.io/life-mailsub" })
+                     "role.rbac.authorization.k8s.io/life-mailsub-leader-election", "clusterrole.rbac.authorization.k8s.io/life-mailsub",
+                     "service/life-mailsub-webhook", "validatingwebhookconfiguration.admissionregistration.k8s.io/life-mailsub" })
         {
             Assert.Contains(expected, objects);
         }
@@ -37,7 +38,9 @@ public sealed class HelmLifecycleTests(ControlPlaneFixture cp, ITestOutputHelper
         var args = await cp.Kubectl("get", "deploy", "life-mailsub", "-n", ns, "-o", "jsonpath={.spec.template.spec.containers[0].args}");
         Assert.Contains("--workers=4", args);
         Assert.Contains($"--namespace={watched}", args);
-        Assert.DoesNotContain("clusterrole.rbac.authorization.k8s.io/life-mailsub", await Names(ns));
+        // Only the webhook's ClusterRole stays (its configuration is cluster-scoped).
+        Assert.DoesNotContain("clusterrole.rbac.authorization.k8s.io/life-mailsub", (await Names(ns)).Split('\n'));
+        Assert.Contains("clusterrole.rbac.authorization.k8s.io/life-mailsub-webhook", (await Names(ns)).Split('\n'));
         Assert.Contains("role.rbac.authorization.k8s.io/life-mailsub", await cp.Kubectl("get", "role", "-n", watched, "-l", Selector, "-o", "name"));
         Assert.Contains("deployed", await cp.Helm("status", Release, "--namespace", ns));
 
@@ -53,6 +56,6 @@ public sealed class HelmLifecycleTests(ControlPlaneFixture cp, ITestOutputHelper
 
     /// <summary>Every object of the release: namespaced kinds in the release namespace, and cluster-scoped RBAC.</summary>
     private async Task<string> Names(string ns) =>
-        (await cp.Kubectl("get", "deploy,svc,sa,pdb,role,rolebinding,networkpolicy,configmap,secret", "-n", ns, "-l", Selector, "-o", "name")).Trim() +
-        (await cp.Kubectl("get", "clusterrole,clusterrolebinding", "-l", Selector, "-o", "name")).Trim();
+        ((await cp.Kubectl("get", "deploy,svc,sa,pdb,role,rolebinding,networkpolicy,configmap,secret", "-n", ns, "-l", Selector, "-o", "name")).Trim() + "\n" +
+        (await cp.Kubectl("get", "clusterrole,clusterrolebinding,validatingwebhookconfiguration", "-l", Selector, "-o", "name")).Trim()).Trim();
 }

@@ -21,7 +21,9 @@ public sealed class OperatorWithChartRbacTests(ControlPlaneFixture cp, ITestOutp
         await cp.InstallCertManagerCrdsAsync();
         var release = await cp.CreateNamespaceAsync("ops");
         var watched = await cp.CreateNamespaceAsync("mail");
-        await cp.Helm("install", "op", Tools.ChartDirectory, "--namespace", release, "--set", $"watchNamespaces={{{watched}}}");
+        // No webhook: on an API server without a kubelet its Service has no endpoints, and with
+        // failurePolicy Fail every MailSubmission write would be refused (the next test covers it).
+        await cp.Helm("install", "op", Tools.ChartDirectory, "--namespace", release, "--set", $"watchNamespaces={{{watched}}}", "--set", "webhook.enabled=false");
         await cp.Kubectl("wait", "--for=condition=established", "crd/mailsubmissions.mailsub.dev", "--timeout=60s");
 
         // A kubeconfig with the ServiceAccount's token instead of the admin's.

@@ -29,8 +29,19 @@ public static class Failover
         var kill = await Tools.RunAsync("ctr", ["-a", node.ContainerdSocket, "-n", "k8s.io", "tasks", "kill", "-s", "SIGKILL", pods[leaderPod]]);
         if (kill.ExitCode != 0)
             throw new InvalidOperationException($"ctr tasks kill {pods[leaderPod]}: {kill.Output}");
-        await node.Kubectl(null, "-n", submission.Namespace, "patch", "mailsubmission", submission.Name, "--type=merge",
-            "-p", """{"spec":{"limits":{"messageSizeBytes":""" + messageSizeBytes + "}}}");
+        // The webhook (failurePolicy Fail) is served by both pods: until the endpoints drop the killed
+        // one, the API server may still call it, and refuses the write; a user would retry, so does this.
+        ToolResult patch = null!;
+        for (var attempt = 1; attempt <= 20; attempt++)
+        {
+            patch = await node.TryKubectl("-n", submission.Namespace, "patch", "mailsubmission", submission.Name, "--type=merge",
+                "-p", """{"spec":{"limits":{"messageSizeBytes":""" + messageSizeBytes + "}}}");
+            if (patch.ExitCode == 0 || !patch.Output.Contains("failed calling webhook", StringComparison.Ordinal))
+                break;
+            await Task.Delay(1000);
+        }
+        if (patch.ExitCode != 0)
+            throw new InvalidOperationException($"kubectl patch during the failover: {patch.Output}");
 
         // The standby, or the killed pod's restarted process, whichever acquires it first once the lease expires.
         var holder = leader;

@@ -28,7 +28,9 @@ internal sealed class WebhookSetup : IAsyncDisposable
 
     /// <param name="webhookPort">Where the configuration points; null: at the operator started here. A port nobody listens on: the webhook is down.</param>
     /// <param name="selfManaged">The operator makes its CA and certificate (a Secret in the namespace) and sets the caBundle itself.</param>
-    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true, bool selfManaged = false)
+    /// <param name="metricsPort">Where the operator serves /metrics; null: it does not.</param>
+    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true, bool selfManaged = false,
+        int? metricsPort = null)
     {
         var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
@@ -53,6 +55,7 @@ internal sealed class WebhookSetup : IAsyncDisposable
                 {
                     WebhookBindAddress = "127.0.0.1:0",
                     WebhookCertDir = setup.Certificates.Directory,
+                    MetricsBindAddress = metricsPort is { } metrics ? $"127.0.0.1:{metrics}" : "0",
                 });
             }
             var port = webhookPort ?? setup.Operator.Operator.WebhookEndpoint!.Port;

@@ -23,8 +23,9 @@ namespace Mailsub.Operator;
 /// once it is served, its informer starts and every submission is reconciled again (no restart needed).
 /// </summary>
 /// <param name="wrapTransport">Wraps the HTTP transport to the API server (tests inject faults with it).</param>
+/// <param name="certificateClock">The self-managed webhook certificate's clock (tests move it through a CA's life).</param>
 public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers,
-    Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
+    Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null, TimeProvider? certificateClock = null)
 {
     private readonly ILogger _log = loggers.CreateLogger("operator");
 
@@ -118,7 +119,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 ConfigurationName = options.WebhookConfigurationName,
                 CertDir = options.WebhookCertDir,
                 Addresses = options.WebhookAddresses,
-            }, loggers.CreateLogger("webhook-certificate"));
+            }, loggers.CreateLogger("webhook-certificate"), certificateClock);
         Certificates = rotator;
         try
         {

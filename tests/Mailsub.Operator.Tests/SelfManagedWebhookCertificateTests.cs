@@ -111,7 +111,8 @@ public sealed class SelfManagedWebhookCertificateTests(ControlPlaneFixture cp)
                         return ok;
                     },
                 },
-            }) { Timeout = TimeSpan.FromSeconds(10) };
+            })
+            { Timeout = TimeSpan.FromSeconds(10) };
             try
             {
                 using var answer = await client.PostAsync($"https://{endpoint}{SubmissionAdmission.Path}", new StringContent("{}"));
@@ -129,7 +130,7 @@ public sealed class SelfManagedWebhookCertificateTests(ControlPlaneFixture cp)
         {
             var before = (await setup.Cluster.TryGetAsync(secretPath))!;
             clock.Offset = to;
-            JsonObject after = before;
+            var after = before;
             await Eventually.TrueAsync(async () =>
             {
                 await CallAsync(step + ", until the Secret changed");

@@ -179,6 +179,10 @@ public sealed class AdmissionWebhookTests(ControlPlaneFixture cp)
         Assert.StartsWith("HTTP/1.1 400 ", await RawRequestAsync(setup, "hello\r\n\r\n"), StringComparison.Ordinal);
 
         var after = await ScrapeAsync();
+        // docs/metrics.md lists every family an operator with the webhook serves.
+        var documented = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(ControlPlaneFixture.RepositoryRoot, "docs", "metrics.md")), "`([a-z_]+)`")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.True(after.Types.Keys.All(documented.Contains), "not in docs/metrics.md: " + string.Join(", ", after.Types.Keys.Where(f => !documented.Contains(f))));
         Assert.Equal(Verdict(before, "allowed") + 1, Verdict(after, "allowed"));
         Assert.Equal(Verdict(before, "denied") + 1, Verdict(after, "denied"));
         Assert.Equal(2, Verdict(after, "error"));

@@ -1,4 +1,5 @@
 using Mailsub.Runtime.Controllers;
+using Mailsub.Runtime.Webhooks;
 using Prometheus;
 
 namespace Mailsub.Operator;
@@ -146,6 +147,46 @@ public sealed class OperatorMetrics
             duration.Observe(elapsed.TotalSeconds);
         };
         Registry.AddBeforeCollectCallback(() => failing.Set(prober.Failing));
+    }
+
+    // An admission answer takes well under a millisecond to a few (the benchmark in README): buckets
+    // from 0.25 ms, up to the API server's longest timeoutSeconds (30 s).
+    private static readonly double[] WebhookBuckets = [0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30];
+
+    /// <summary>
+    /// The admission webhook's families, as controller-runtime's webhook server exports them in our
+    /// naming: requests by verdict (malformed HTTP the server refused counts as an error), the
+    /// handler's latency, and the serving certificate (whichever path wrote it: cert-manager's files
+    /// or the self-managed Secret) with its renewals. No label holds request content.
+    /// </summary>
+    public void ObserveWebhook(SubmissionAdmission admission, HttpsServer server, ServingCertificate certificate)
+    {
+        var f = _factory;
+        var requests = f.CreateCounter("mailsub_webhook_requests_total", "Admission requests answered by the webhook, by verdict",
+            new CounterConfiguration { LabelNames = ["verdict"] });
+        var (allowed, denied, error) = (requests.WithLabels("allowed"), requests.WithLabels("denied"), requests.WithLabels("error"));
+        var duration = f.CreateHistogram("mailsub_webhook_request_duration_seconds", "Time from a whole request read to its answer",
+            new HistogramConfiguration { Buckets = WebhookBuckets });
+        var expiry = f.CreateGauge("mailsub_webhook_certificate_expiry_timestamp_seconds", "notAfter of the serving certificate, seconds since the epoch");
+        var renewals = f.CreateCounter("mailsub_webhook_certificate_renewals_total", "New serving certificates picked up without a restart");
+        admission.Answered += (verdict, elapsed) =>
+        {
+            (verdict switch { WebhookVerdict.Allowed => allowed, WebhookVerdict.Denied => denied, _ => error }).Inc();
+            duration.Observe(elapsed.TotalSeconds);
+        };
+        long malformed = 0;
+        Registry.AddBeforeCollectCallback(() =>
+        {
+            // The server's own refusals never reach the handler: counted here, as errors.
+            var now = server.Malformed;
+            error.Inc(now - Interlocked.Exchange(ref malformed, now));
+            certificate.Current(); // picks up renewed files, as the next handshake would (a broken pair keeps the last one)
+            if (certificate.NotAfter is { } notAfter)
+            {
+                expiry.Set(notAfter.ToUnixTimeMilliseconds() / 1000.0);
+            }
+            renewals.IncTo(certificate.Renewals);
+        });
     }
 
     /// <summary>Serves /metrics on <paramref name="address"/> (host:port; empty host: every address).</summary>

@@ -23,8 +23,9 @@ namespace Mailsub.Operator;
 /// once it is served, its informer starts and every submission is reconciled again (no restart needed).
 /// </summary>
 /// <param name="wrapTransport">Wraps the HTTP transport to the API server (tests inject faults with it).</param>
+/// <param name="certificateClock">The self-managed webhook certificate's clock (tests move it through a CA's life).</param>
 public sealed class SubmissionOperator(KubernetesClientConfiguration config, OperatorOptions options, ILoggerFactory loggers,
-    Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
+    Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null, TimeProvider? certificateClock = null)
 {
     private readonly ILogger _log = loggers.CreateLogger("operator");
 
@@ -118,7 +119,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
                 ConfigurationName = options.WebhookConfigurationName,
                 CertDir = options.WebhookCertDir,
                 Addresses = options.WebhookAddresses,
-            }, loggers.CreateLogger("webhook-certificate"));
+            }, loggers.CreateLogger("webhook-certificate"), certificateClock);
         Certificates = rotator;
         try
         {
@@ -132,7 +133,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             _log.LogError("cannot make or read the webhook certificate secret={Namespace}/{Name} error={Error}", options.LeaderElectionNamespace, options.WebhookCertSecret, ex.Message);
             return 2;
         }
-        await using var webhook = StartWebhook(state);
+        await using var webhook = StartWebhook(state, metrics);
         if (!BindAddress.IsOff(options.WebhookBindAddress) && webhook is null)
         {
             return 2;
@@ -255,7 +256,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
     }
 
     /// <summary>The admission webhook (<see cref="SubmissionAdmission"/>) when asked for; null when off or when it cannot listen (logged).</summary>
-    private HttpsServer? StartWebhook(OperatorState state)
+    private HttpsServer? StartWebhook(OperatorState state, OperatorMetrics metrics)
     {
         if (BindAddress.IsOff(options.WebhookBindAddress))
         {
@@ -267,6 +268,7 @@ public sealed class SubmissionOperator(KubernetesClientConfiguration config, Ope
             var certificate = new ServingCertificate(options.WebhookCertDir);
             certificate.Current(); // a missing or broken pair fails the start, not every handshake
             var server = new HttpsServer(BindAddress.Endpoint(options.WebhookBindAddress!), certificate, admission.HandleAsync);
+            metrics.ObserveWebhook(admission, server, certificate);
             Admission = admission;
             WebhookEndpoint = server.Endpoint;
             _log.LogInformation("serving admission webhook address={Address} path={Path} certificates={Dir}", server.Endpoint, SubmissionAdmission.Path, options.WebhookCertDir);

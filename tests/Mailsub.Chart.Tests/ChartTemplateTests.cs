@@ -12,6 +12,7 @@ public class ChartTemplateTests
         { "podMonitor", ["--set", "metrics.podMonitor.enabled=true", "--set", "metrics.podMonitor.labels.release=prometheus"] },
         { "networkPolicy", ["--set", "networkPolicy.enabled=true", "--set", "networkPolicy.apiServer.cidrs={10.0.0.1/32}"] },
         { "single replica", ["--set", "replicaCount=1", "--set", "leaderElection.enabled=false"] },
+        { "live probe off", ["--set", "liveProbe.enabled=false", "--set", "networkPolicy.enabled=true"] },
         { "webhook, self-managed TLS", ["--set", "webhook.enabled=true"] },
         { "webhook, cert-manager", ["--set", "webhook.enabled=true", "--set", "webhook.certManager.enabled=true"] },
     };
@@ -158,6 +159,42 @@ public class ChartTemplateTests
     }
 
     [Fact]
+    public async Task Live_probe_values_render_the_run_flags()
+    {
+        static async Task<List<string>> ArgsAsync(params string[] values) =>
+            [.. (await Rendered.TemplateAsync(values)).Single("Deployment")["spec"]!["template"]!["spec"]!["containers"]![0]!["args"]!.AsArray().Select(a => (string)a!)];
+
+        var defaults = await ArgsAsync();
+        Assert.Contains("--live-probe=true", defaults);
+        Assert.Contains("--probe-interval-seconds=300", defaults);
+        Assert.Contains("--probe-interval-seconds=60", await ArgsAsync("--set", "liveProbe.intervalSeconds=60"));
+        var off = await ArgsAsync("--set", "liveProbe.enabled=false");
+        Assert.Contains("--live-probe=false", off);
+        Assert.DoesNotContain(off, a => a.StartsWith("--probe-interval-seconds", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task The_network_policy_lets_the_live_probe_reach_the_postfix_pods_in_any_namespace()
+    {
+        static IEnumerable<System.Text.Json.Nodes.JsonNode> ProbeRules(Rendered rendered) =>
+            rendered.Single("NetworkPolicy")["spec"]!["egress"]!.AsArray().OfType<System.Text.Json.Nodes.JsonNode>()
+                .Where(r => r["to"]?.AsArray().Any(t => t!["podSelector"] is not null) == true);
+
+        var rule = Assert.Single(ProbeRules(await Rendered.TemplateAsync("--set", "networkPolicy.enabled=true")));
+        var peer = Assert.Single(rule["to"]!.AsArray())!;
+        Assert.Empty(peer["namespaceSelector"]!.AsObject());
+        // The labels ChildMetadata gives every Postfix pod the operator makes.
+        Assert.Equal("postfix", (string)peer["podSelector"]!["matchLabels"]!["app.kubernetes.io/name"]!);
+        Assert.Equal("mailsub", (string)peer["podSelector"]!["matchLabels"]!["app.kubernetes.io/managed-by"]!);
+        Assert.Equal([25L, 465L, 587L], rule["ports"]!.AsArray().Select(p => (long)p!["port"]!));
+        Assert.All(rule["ports"]!.AsArray(), p => Assert.Equal("TCP", (string)p!["protocol"]!));
+
+        var custom = Assert.Single(ProbeRules(await Rendered.TemplateAsync("--set", "networkPolicy.enabled=true", "--set", "liveProbe.ports={587,2525}")));
+        Assert.Equal([587L, 2525L], custom["ports"]!.AsArray().Select(p => (long)p!["port"]!));
+        Assert.Empty(ProbeRules(await Rendered.TemplateAsync("--set", "networkPolicy.enabled=true", "--set", "liveProbe.enabled=false")));
+    }
+
+    [Fact]
     public async Task The_pod_monitor_scrapes_the_postfix_pods_health_port_in_the_watched_namespaces()
     {
         var monitor = (await Rendered.TemplateAsync("--set", "metrics.podMonitor.enabled=true")).Single("PodMonitor");
@@ -179,6 +216,9 @@ public class ChartTemplateTests
     [InlineData("workers=0", "at '/workers': minimum: got 0, want 1")]
     [InlineData("image.pullPolicy=Sometimes", "at '/image/pullPolicy'")]
     [InlineData("replicaz=2", "additional properties 'replicaz' not allowed")]
+    [InlineData("liveProbe.intervalSeconds=0", "at '/liveProbe/intervalSeconds': minimum: got 0, want 1")]
+    [InlineData("liveProbe.enabled=maybe", "at '/liveProbe/enabled'")]
+    [InlineData("liveProbe.ports={0}", "at '/liveProbe/ports/0': minimum: got 0, want 1")]
     public async Task Bad_values_are_rejected_with_the_path(string value, string message)
     {
         var result = await Tools.TryHelm(null, "template", "mailsub", Tools.ChartDirectory, "--set", value);

@@ -1,8 +1,10 @@
 using System.Net;
+using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json.Nodes;
 using Mailsub.Core.Serialization;
 using Mailsub.Runtime.Kinds;
+using Mailsub.Runtime.Webhooks;
 using Mailsub.Testing.ControlPlane;
 
 namespace Mailsub.Operator.Tests;
@@ -145,6 +147,59 @@ public sealed class AdmissionWebhookTests(ControlPlaneFixture cp)
 
         using var elsewhere = await client.PostAsync($"https://{setup.Operator.Operator.WebhookEndpoint}/other", new StringContent("{}"));
         Assert.Equal(HttpStatusCode.NotFound, elsewhere.StatusCode);
+    }
+
+    [Fact]
+    public async Task Requests_by_verdict_latency_and_the_serving_certificate_are_in_metrics()
+    {
+        var port = LoopbackPort.Free();
+        await using var setup = await WebhookSetup.StartAsync(cp, metricsPort: port);
+        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
+        async Task<PrometheusText> ScrapeAsync() => PrometheusText.Parse(await http.GetStringAsync($"http://127.0.0.1:{port}/metrics"));
+        double Verdict(PrometheusText scrape, string verdict) => scrape.Value("mailsub_webhook_requests_total", ("verdict", verdict));
+
+        var before = await ScrapeAsync();
+        Assert.Equal("counter", before.Types["mailsub_webhook_requests_total"]);
+        Assert.Equal("histogram", before.Types["mailsub_webhook_request_duration_seconds"]);
+        Assert.Equal("gauge", before.Types["mailsub_webhook_certificate_expiry_timestamp_seconds"]);
+        Assert.Equal(["verdict"], before.Of("mailsub_webhook_requests_total").SelectMany(s => s.Labels.Keys).Distinct());
+        Assert.Equal(0, Verdict(before, "error"));
+        Assert.Equal(0, before.Value("mailsub_webhook_certificate_renewals_total"));
+        using (var served = X509Certificate2.CreateFromPem(File.ReadAllText(Path.Combine(setup.Certificates.Directory, "tls.crt"))))
+        {
+            Assert.Equal(new DateTimeOffset(served.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(), before.Value("mailsub_webhook_certificate_expiry_timestamp_seconds"));
+        }
+
+        // One of each: allowed and denied through the API server, a malformed review and malformed HTTP straight to the webhook.
+        Assert.Equal(201, (await ApiRequest.PostAsync(setup.Cluster, Cluster.MailSubmissions(setup.Namespace) + "?dryRun=All", Submissions.Modern("counted"))).Status);
+        Assert.Equal(422, (await ApiRequest.PostAsync(setup.Cluster, Cluster.MailSubmissions(setup.Namespace), Submissions.HostBitsInCidr("counted"))).Status);
+        using var client = setup.Certificates.Client();
+        using var junk = await client.PostAsync($"https://{setup.Operator.Operator.WebhookEndpoint}{SubmissionAdmission.Path}", new StringContent("{not json"));
+        Assert.Equal(HttpStatusCode.BadRequest, junk.StatusCode);
+        Assert.StartsWith("HTTP/1.1 400 ", await RawRequestAsync(setup, "hello\r\n\r\n"), StringComparison.Ordinal);
+
+        var after = await ScrapeAsync();
+        // docs/metrics.md lists every family an operator with the webhook serves.
+        var documented = System.Text.RegularExpressions.Regex.Matches(File.ReadAllText(Path.Combine(ControlPlaneFixture.RepositoryRoot, "docs", "metrics.md")), "`([a-z_]+)`")
+            .Select(m => m.Groups[1].Value).ToHashSet();
+        Assert.True(after.Types.Keys.All(documented.Contains), "not in docs/metrics.md: " + string.Join(", ", after.Types.Keys.Where(f => !documented.Contains(f))));
+        Assert.Equal(Verdict(before, "allowed") + 1, Verdict(after, "allowed"));
+        Assert.Equal(Verdict(before, "denied") + 1, Verdict(after, "denied"));
+        Assert.Equal(2, Verdict(after, "error"));
+        // The handler's three answers are timed (the server's own refusal never reached it), each well under a second.
+        var count = after.Value("mailsub_webhook_request_duration_seconds_count") - before.Value("mailsub_webhook_request_duration_seconds_count");
+        Assert.Equal(3, count);
+        Assert.Equal(after.Value("mailsub_webhook_request_duration_seconds_count"),
+            after.Value("mailsub_webhook_request_duration_seconds_bucket", ("le", "1")));
+
+        // New files (cert-manager renewed the Secret the pod mounts): served and counted without a restart.
+        var renewed = WebhookCertificateAuthority.Create([], [IPAddress.Loopback], DateTimeOffset.UtcNow.AddDays(1));
+        await File.WriteAllTextAsync(Path.Combine(setup.Certificates.Directory, "tls.key"), renewed.Key);
+        await File.WriteAllTextAsync(Path.Combine(setup.Certificates.Directory, "tls.crt"), renewed.Certificate);
+        using var next = X509Certificate2.CreateFromPem(renewed.Certificate);
+        await Eventually.TrueAsync(async () => (after = await ScrapeAsync()).Value("mailsub_webhook_certificate_renewals_total") == 1,
+            TimeSpan.FromSeconds(30), () => "the renewal counted");
+        Assert.Equal(new DateTimeOffset(next.NotAfter.ToUniversalTime()).ToUnixTimeSeconds(), after.Value("mailsub_webhook_certificate_expiry_timestamp_seconds"));
     }
 
     [Fact]

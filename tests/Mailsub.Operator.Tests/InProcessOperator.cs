@@ -9,9 +9,10 @@ internal sealed class InProcessOperator : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly Task<int> _run;
 
-    private InProcessOperator(KubernetesClientConfiguration config, OperatorOptions options, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport)
+    private InProcessOperator(KubernetesClientConfiguration config, OperatorOptions options, Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport,
+        TimeProvider? certificateClock)
     {
-        Operator = new SubmissionOperator(config, options, new KeyValueLoggerFactory(TextWriter.Synchronized(Log), LogLevel.Information), wrapTransport);
+        Operator = new SubmissionOperator(config, options, new KeyValueLoggerFactory(TextWriter.Synchronized(Log), LogLevel.Information), wrapTransport, certificateClock);
         _run = Task.Run(() => Operator.RunAsync(_stop.Token));
     }
 
@@ -20,9 +21,9 @@ internal sealed class InProcessOperator : IAsyncDisposable
     public SubmissionOperator Operator { get; }
 
     public static async Task<InProcessOperator> StartAsync(KubernetesClientConfiguration config, string ns, OperatorOptions? options = null,
-        Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null)
+        Func<HttpMessageHandler, HttpMessageHandler>? wrapTransport = null, TimeProvider? certificateClock = null)
     {
-        var op = new InProcessOperator(config, options ?? Defaults(ns), wrapTransport);
+        var op = new InProcessOperator(config, options ?? Defaults(ns), wrapTransport, certificateClock);
         await Eventually.TrueAsync(() => Task.FromResult(op.Operator.State?.HasSynced == true || op._run.IsCompleted),
             TimeSpan.FromSeconds(60), () => "operator caches synced");
         if (op._run.IsCompleted)

@@ -28,7 +28,10 @@ internal sealed class WebhookSetup : IAsyncDisposable
 
     /// <param name="webhookPort">Where the configuration points; null: at the operator started here. A port nobody listens on: the webhook is down.</param>
     /// <param name="selfManaged">The operator makes its CA and certificate (a Secret in the namespace) and sets the caBundle itself.</param>
-    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true, bool selfManaged = false)
+    /// <param name="metricsPort">Where the operator serves /metrics; null: it does not.</param>
+    /// <param name="certificateClock">The self-managed certificate's clock; null: the system's.</param>
+    public static async Task<WebhookSetup> StartAsync(ControlPlaneFixture cp, int? webhookPort = null, bool waitUntilServing = true, bool selfManaged = false,
+        int? metricsPort = null, TimeProvider? certificateClock = null)
     {
         var cluster = new Cluster(cp);
         await cluster.InstallCrdsAsync();
@@ -43,7 +46,7 @@ internal sealed class WebhookSetup : IAsyncDisposable
             // The configuration first, without a caBundle: the operator's leader fills it in.
             var port = LoopbackPort.Free();
             await cluster.SendAsync(HttpMethod.Post, Configurations, setup.Configuration(port, "Fail", caBundle: null));
-            setup.Operator = await InProcessOperator.StartAsync(cluster.Config, ns, setup.SelfManagedOptions(port));
+            setup.Operator = await InProcessOperator.StartAsync(cluster.Config, ns, setup.SelfManagedOptions(port), certificateClock: certificateClock);
         }
         else
         {
@@ -53,6 +56,7 @@ internal sealed class WebhookSetup : IAsyncDisposable
                 {
                     WebhookBindAddress = "127.0.0.1:0",
                     WebhookCertDir = setup.Certificates.Directory,
+                    MetricsBindAddress = metricsPort is { } metrics ? $"127.0.0.1:{metrics}" : "0",
                 });
             }
             var port = webhookPort ?? setup.Operator.Operator.WebhookEndpoint!.Port;

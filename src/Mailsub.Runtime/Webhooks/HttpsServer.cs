@@ -83,7 +83,11 @@ public sealed class HttpsServer : IAsyncDisposable
     /// <summary>Requests answered, malformed ones included.</summary>
     public long Requests => Interlocked.Read(ref _requests);
 
+    /// <summary>Requests refused before the handler saw them (malformed HTTP, a body over the limit).</summary>
+    public long Malformed => Interlocked.Read(ref _malformed);
+
     private long _requests;
+    private long _malformed;
 
     private async Task AcceptLoopAsync()
     {
@@ -131,6 +135,10 @@ public sealed class HttpsServer : IAsyncDisposable
                     return;
                 }
                 Interlocked.Increment(ref _requests);
+                if (read.Error is not null)
+                {
+                    Interlocked.Increment(ref _malformed);
+                }
                 var (response, keepAlive) = read.Error is { } error ? (error, false) : await HandleAsync(read).ConfigureAwait(false);
                 await connection.WriteResponseAsync(response, keepAlive, _stop.Token).ConfigureAwait(false);
                 if (!keepAlive)

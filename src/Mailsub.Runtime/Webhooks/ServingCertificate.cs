@@ -19,6 +19,14 @@ public sealed class ServingCertificate(string directory)
     private SslStreamCertificateContext? _context;
     private (DateTime Crt, DateTime Key) _stamps;
     private long _checkedAt = long.MinValue;
+    private long _loads;
+    private string? _thumbprint;
+
+    /// <summary>The notAfter of the certificate served now; null before the first pair was read.</summary>
+    public DateTimeOffset? NotAfter { get; private set; }
+
+    /// <summary>Pairs read after the first: renewals (cert-manager's or the operator's) this process has served.</summary>
+    public long Renewals => Math.Max(0, Interlocked.Read(ref _loads) - 1);
 
     /// <summary>The certificate to present now; throws when the files are missing or do not hold a pair.</summary>
     public SslStreamCertificateContext Current()
@@ -46,6 +54,13 @@ public sealed class ServingCertificate(string directory)
                 var certificate = X509CertificateLoader.LoadPkcs12(pair.Export(X509ContentType.Pkcs12), null);
                 _context = SslStreamCertificateContext.Create(certificate, additionalCertificates: null, offline: true);
                 _stamps = stamps;
+                if (certificate.Thumbprint != _thumbprint)
+                {
+                    // The same certificate written again (a file touched) is not a renewal.
+                    _thumbprint = certificate.Thumbprint;
+                    NotAfter = new DateTimeOffset(certificate.NotAfter.ToUniversalTime());
+                    Interlocked.Increment(ref _loads);
+                }
             }
             catch (Exception ex) when (_context is not null && ex is IOException or System.Security.Cryptography.CryptographicException or ArgumentException)
             {

@@ -28,15 +28,21 @@ public sealed record WebhookCertificateOptions
 /// <summary>
 /// The webhook's own CA and serving certificate without cert-manager, as controller-runtime's
 /// cert-rotator does: every replica creates the Secret or reads it (create, and on 409 read, so
-/// replicas agree on one CA), renews the serving certificate once a third of its life is left
-/// (an update with the resourceVersion read, so one replica wins), writes the pair it read into
-/// <see cref="WebhookCertificateOptions.CertDir"/>, and the leader keeps the caBundle of the
-/// ValidatingWebhookConfiguration equal to the CA.
+/// replicas agree on one CA), renews the serving certificate and rotates the CA by
+/// <see cref="WebhookCertificatePlan"/> (an update with the resourceVersion read, so one replica
+/// wins), writes the pair it read into <see cref="WebhookCertificateOptions.CertDir"/>, and the
+/// leader keeps the caBundle of the ValidatingWebhookConfiguration equal to the Secret's bundle.
 /// </summary>
 public sealed class WebhookCertificateRotator(ApiConnection api, WebhookCertificateOptions options, ILogger logger, TimeProvider? clock = null)
 {
+    /// <summary>The bundle: every CA the API server is to trust (two during a CA rotation).</summary>
     private const string CaFile = "ca.crt";
+    /// <summary>The key of the CA that signs the serving certificate.</summary>
     private const string CaKeyFile = "ca.key";
+    /// <summary>During a CA rotation: the key of the CA in the bundle that will sign next.</summary>
+    private const string NextCaKeyFile = "next-ca.key";
+    private const string NextCaAddedAnnotation = "mailsub.dev/next-ca-added-at";
+    private const string CaPromotedAnnotation = "mailsub.dev/ca-signing-since";
     private readonly TimeProvider _clock = clock ?? TimeProvider.System;
     private string? _written;
     private string? _patchedCa;
@@ -48,30 +54,31 @@ public sealed class WebhookCertificateRotator(ApiConnection api, WebhookCertific
     /// <summary>Renewals this process wrote.</summary>
     public long Renewals;
 
-    /// <summary>Makes sure the Secret holds a current pair and the files hold the Secret's; returns the CA's PEM.</summary>
+    /// <summary>
+    /// How long a change of the bundle is given to reach everyone before the next phase of a CA
+    /// rotation builds on it: two intervals, as every replica reads the Secret once an interval (the
+    /// leader then patches the caBundle, and a replica's files are served within
+    /// <see cref="ServingCertificate.RecheckInterval"/>, less than an interval).
+    /// </summary>
+    public TimeSpan Settle => 2 * options.Interval;
+
+    /// <summary>Makes sure the Secret holds a current state (<see cref="WebhookCertificatePlan"/>) and the files hold the Secret's pair; returns the CA bundle's PEM.</summary>
     public async Task<string> EnsureAsync(CancellationToken ct)
     {
         for (var attempt = 0; ; attempt++)
         {
             var secret = await GetAsync(ct).ConfigureAwait(false);
-            var now = _clock.GetUtcNow();
             try
             {
-                if (secret is null)
+                if (WebhookCertificatePlan.Next(secret is null ? null : State(secret), DnsNames, options.Addresses, _clock.GetUtcNow(), Settle) is var (state, changes, renewed))
                 {
-                    var created = WebhookCertificateAuthority.Create(DnsNames, options.Addresses, now);
-                    secret = await WriteAsync(HttpMethod.Post, Body(created, null), ct).ConfigureAwait(false);
-                    logger.LogInformation("webhook certificate created secret={Namespace}/{Name}", options.Namespace, options.SecretName);
-                }
-                else if (Data(secret, ServingCertificate.CertificateFile) is not { } crt || Data(secret, CaFile) is not { } ca || Data(secret, CaKeyFile) is not { } caKey
-                    || WebhookCertificateAuthority.NeedsRenewal(crt, DnsNames, now))
-                {
-                    var renewed = Data(secret, CaFile) is { } oldCa && Data(secret, CaKeyFile) is { } oldKey
-                        ? WebhookCertificateAuthority.Sign(oldCa, oldKey, DnsNames, options.Addresses, now)
-                        : WebhookCertificateAuthority.Create(DnsNames, options.Addresses, now);
-                    secret = await WriteAsync(HttpMethod.Put, Body(renewed, JsonPath.GetString(secret, "metadata", "resourceVersion")), ct).ConfigureAwait(false);
-                    Interlocked.Increment(ref Renewals);
-                    logger.LogInformation("webhook certificate renewed secret={Namespace}/{Name}", options.Namespace, options.SecretName);
+                    secret = await WriteAsync(secret is null ? HttpMethod.Post : HttpMethod.Put,
+                        Body(state, secret is null ? null : JsonPath.GetString(secret, "metadata", "resourceVersion")), ct).ConfigureAwait(false);
+                    if (renewed)
+                    {
+                        Interlocked.Increment(ref Renewals);
+                    }
+                    logger.LogInformation("webhook certificate secret={Namespace}/{Name} changes={Changes}", options.Namespace, options.SecretName, string.Join("; ", changes));
                 }
             }
             catch (KubeApiException ex) when (ex.StatusCode == 409 && attempt < 3)
@@ -183,17 +190,46 @@ public sealed class WebhookCertificateRotator(ApiConnection api, WebhookCertific
         return (JsonObject)JsonNode.Parse(await response.Content.ReadAsStringAsync(ct).ConfigureAwait(false))!;
     }
 
-    private JsonObject Body(WebhookCertificatePems pems, string? resourceVersion)
+    /// <summary>The Secret's state; a missing piece reads as empty, which the plan takes as broken (and starts over).</summary>
+    private static WebhookCertificateState State(JsonObject secret) =>
+        new(Data(secret, CaFile) ?? "", Data(secret, CaKeyFile) ?? "", Data(secret, ServingCertificate.CertificateFile) ?? "", Data(secret, ServingCertificate.KeyFile) ?? "")
+        {
+            NextCaKey = Data(secret, NextCaKeyFile),
+            NextCaAddedAt = Time(secret, NextCaAddedAnnotation),
+            CaPromotedAt = Time(secret, CaPromotedAnnotation),
+        };
+
+    private JsonObject Body(WebhookCertificateState state, string? resourceVersion)
     {
+        var annotations = new JsonObject();
+        foreach (var (name, time) in new[] { (NextCaAddedAnnotation, state.NextCaAddedAt), (CaPromotedAnnotation, state.CaPromotedAt) })
+        {
+            if (time is { } t)
+            {
+                annotations[name] = t.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture);
+            }
+        }
         var metadata = new JsonObject
         {
             ["name"] = options.SecretName,
             ["namespace"] = options.Namespace,
             ["labels"] = new JsonObject { ["app.kubernetes.io/component"] = "webhook-certificate" },
+            ["annotations"] = annotations,
         };
         if (resourceVersion is not null)
         {
             metadata["resourceVersion"] = resourceVersion; // the precondition: one replica's renewal wins
+        }
+        var data = new JsonObject
+        {
+            [ServingCertificate.CertificateFile] = Base64(state.Certificate),
+            [ServingCertificate.KeyFile] = Base64(state.Key),
+            [CaFile] = Base64(state.CaBundle),
+            [CaKeyFile] = Base64(state.CaKey),
+        };
+        if (state.NextCaKey is { } next)
+        {
+            data[NextCaKeyFile] = Base64(next);
         }
         return new JsonObject
         {
@@ -201,15 +237,14 @@ public sealed class WebhookCertificateRotator(ApiConnection api, WebhookCertific
             ["kind"] = "Secret",
             ["metadata"] = metadata,
             ["type"] = "kubernetes.io/tls",
-            ["data"] = new JsonObject
-            {
-                [ServingCertificate.CertificateFile] = Base64(pems.Certificate),
-                [ServingCertificate.KeyFile] = Base64(pems.Key),
-                [CaFile] = Base64(pems.CaCertificate),
-                [CaKeyFile] = Base64(pems.CaKey),
-            },
+            ["data"] = data,
         };
     }
+
+    private static DateTimeOffset? Time(JsonObject secret, string annotation) =>
+        JsonPath.GetString(secret, "metadata", "annotations", annotation) is { } text
+        && DateTimeOffset.TryParse(text, System.Globalization.CultureInfo.InvariantCulture, System.Globalization.DateTimeStyles.AssumeUniversal, out var time)
+            ? time : null;
 
     /// <summary>The Secret's serving pair into the folder, each file replaced in one rename; nothing when unchanged.</summary>
     private void WriteFiles(JsonObject secret)

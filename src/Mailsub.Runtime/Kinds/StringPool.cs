@@ -5,9 +5,10 @@ namespace Mailsub.Runtime.Kinds;
 /// <summary>
 /// One shared copy of the strings that repeat across cached objects (property names, the
 /// namespace, label keys and values, owner names and UIDs): each cached child otherwise holds its
-/// own copy of every one (docs/performance.md). Bounded, so that values that do not repeat cannot
-/// grow it without end: once full, strings are returned as they are. Not <see cref="string.Intern"/>,
-/// whose table is never freed and shared with the whole process.
+/// own copy of every one (docs/performance.md). Bounded: once it holds <c>capacity</c> strings it
+/// starts afresh, so the names of submissions deleted long ago cannot fill it for good (objects
+/// cached before keep the copies they have; only later ones stop sharing with them). Not
+/// <see cref="string.Intern"/>, whose table is never freed and shared with the whole process.
 /// </summary>
 public sealed class StringPool(int capacity = StringPool.DefaultCapacity)
 {
@@ -23,6 +24,10 @@ public sealed class StringPool(int capacity = StringPool.DefaultCapacity)
         {
             return shared;
         }
-        return _strings.Count < capacity ? _strings.GetOrAdd(value, value) : value;
+        if (_strings.Count >= capacity)
+        {
+            _strings.Clear();
+        }
+        return _strings.GetOrAdd(value, value);
     }
 }

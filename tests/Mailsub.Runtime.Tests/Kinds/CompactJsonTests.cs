@@ -35,16 +35,17 @@ public sealed class CompactJsonTests
     }
 
     [Fact]
-    public void APoolAtCapacityReturnsStringsAsTheyAre()
+    public void APoolAtCapacityStartsAfresh()
     {
-        var pool = new StringPool(capacity: 1);
-        var first = pool.Intern(new string("one"));
-        var again = pool.Intern(new string("one"));
-        var other = new string("two");
+        var pool = new StringPool(capacity: 2);
+        var one = pool.Intern(new string("one"));
+        Assert.Same(one, pool.Intern(new string("one")));
+        pool.Intern("two");
 
-        Assert.Same(first, again);
-        Assert.Same(other, pool.Intern(other));
-        Assert.NotSame(other, pool.Intern(new string("two")));
+        var three = pool.Intern(new string("three"));
+
         Assert.Equal(1, pool.Count);
+        Assert.Same(three, pool.Intern(new string("three")));
+        Assert.NotSame(one, pool.Intern(new string("one")));
     }
 }

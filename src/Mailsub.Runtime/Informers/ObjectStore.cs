@@ -33,7 +33,9 @@ public sealed class ObjectStore<T>(ResourceKind<T> kind) where T : class
         {
             foreach (var value in Values(obj))
             {
-                ByValue.GetOrAdd(value, _ => new ConcurrentDictionary<ObjectKey, T>())[key] = obj;
+                // Sized for what one index value holds (a submission's few children): the default
+                // (31 buckets, a lock per core) is about 500 B more for each of the thousands of values.
+                ByValue.GetOrAdd(value, _ => new ConcurrentDictionary<ObjectKey, T>(concurrencyLevel: 1, capacity: 2))[key] = obj;
             }
         }
 

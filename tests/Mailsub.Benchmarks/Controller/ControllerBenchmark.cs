@@ -220,6 +220,8 @@ public static class ControllerBenchmark
             settleRequests);
         Console.WriteLine($"  operator: idle {changes.Values.Sum()} changes seen, {idleRequests.Writes:0} API writes, " +
             $"{result.IdleOperatorWrites:0} operator writes, {result.IdleReconciles:0} reconciles; RSS {result.Rss:0.0} MiB converged, {result.RssIdle:0.0} MiB idle, peak {peak:0.0} MiB");
+        // What the idle VmRSS is made of (docs/performance.md): the GC heap as the runtime counts it beside the mappings.
+        Console.WriteLine($"  operator: idle memory: GC heap {opAfter.GetValueOrDefault("dotnet_total_memory_bytes") / (1 << 20):0.0} MiB; {MemoryMap.Read(op.Id).Describe()}");
         if (settings.Census)
         {
             await CacheCensus.RunAsync(api.Connection, ns, pdb).ConfigureAwait(false);

@@ -50,6 +50,50 @@ public sealed class InformerMemoryTests(ITestOutputHelper output)
         Assert.True(whole - metadataOnly > 3000, $"removing the data saved only {whole - metadataOnly} B per Secret: it is still held");
     }
 
+    [Fact]
+    public async Task CachedJsonObjectsReadAsAControllerReadsThemStaySmall()
+    {
+        // Every cached object's key, labels and owners are read (indexes, event mapping): a
+        // parsed JsonObject then holds its whole text and token index and, beside them, nodes for
+        // every part read, each with its own property names. The cache's copy does not.
+        var kind = new JsonObjectKind(WellKnownResources.Deployments);
+        Informer<System.Text.Json.Nodes.JsonObject>? informer = null;
+        var cached = await RetainedPerObject(async () =>
+        {
+            informer = await Synced(kind, "DeploymentList", i => Deployment(i));
+            foreach (var obj in informer.Store.List())
+            {
+                ReadAsAController(kind, obj);
+            }
+            return informer;
+        });
+        var parsed = RetainedPerParsed(kind, informer!.Store.List().Select(o => o.ToJsonString()).ToList());
+
+        output.WriteLine($"Deployment after a controller's reads: {parsed} B parsed from the same JSON, {cached} B as cached");
+        Assert.True(cached < parsed * 9 / 10, $"the cached Deployment holds {cached} B against {parsed} B parsed");
+    }
+
+    private static void ReadAsAController(JsonObjectKind kind, System.Text.Json.Nodes.JsonObject obj)
+    {
+        _ = kind.KeyOf(obj);
+        _ = kind.Label(obj, "app.kubernetes.io/instance");
+        _ = kind.Owners(obj);
+        _ = JsonPath.GetString(obj, "metadata", "annotations", "mailsub.dev/config-hash");
+    }
+
+    private static long RetainedPerParsed(JsonObjectKind kind, IReadOnlyList<string> texts)
+    {
+        var before = GC.GetTotalMemory(forceFullCollection: true);
+        var objects = texts.Select(t => (System.Text.Json.Nodes.JsonObject)System.Text.Json.Nodes.JsonNode.Parse(Encoding.UTF8.GetBytes(t))!).ToList();
+        foreach (var obj in objects)
+        {
+            ReadAsAController(kind, obj);
+        }
+        var after = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(objects);
+        return (after - before) / texts.Count;
+    }
+
     private static async Task<long> RetainedPerObject(Func<Task<Informer<System.Text.Json.Nodes.JsonObject>>> sync)
     {
         var before = GC.GetTotalMemory(forceFullCollection: true);
